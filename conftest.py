@@ -1,0 +1,9 @@
+"""Root pytest configuration: which notebooks nbval collects."""
+
+collect_ignore_glob = [
+    "_build/*",
+    "student/*",
+    "grading-output/*",
+    "tests/**/*.ipynb",
+    "**/.ipynb_checkpoints/*",
+]
