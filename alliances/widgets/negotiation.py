@@ -1,0 +1,195 @@
+"""Chapter 3 views: bargaining with an ally's backing, and voting power in weighted bodies."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as w
+import numpy as np
+
+from alliances.models.bargaining import nash_split
+from alliances.models.voting import voting_power, weight_shares
+from alliances.style import PALETTE
+from alliances.widgets.base import ModelView, StaticFigure
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> str:
+    """Payoff space with both disagreement points and Nash solutions, and the two splits as bars."""
+    alone = nash_split(stakes, own, opponent, cost_a=cost, cost_b=cost)
+    backed = nash_split(stakes, own, opponent, ally=ally, reliability=reliability, cost_a=cost, cost_b=cost)
+    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    left.plot([0, stakes], [stakes, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
+    for outcome, label, marker, colour in (
+        (alone, "A alone", "o", PALETTE["secondary"]),
+        (backed, "A with its ally", "s", PALETTE["primary"]),
+    ):
+        d = (outcome.disagreement_a, outcome.disagreement_b)
+        left.scatter(*d, marker=marker, s=60, color=colour, zorder=3, label=f"{label}: disagreement point")
+        left.annotate("", xy=(outcome.share_a, outcome.share_b), xytext=d,
+                      arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5})
+        left.scatter(outcome.share_a, outcome.share_b, marker=marker, s=90, facecolor="white",
+                     edgecolor=colour, lw=2, zorder=4)
+    left.set(xlabel="A's payoff", ylabel="B's payoff", xlim=(min(0, backed.disagreement_a, alone.disagreement_a) - 2, stakes * 1.05),
+             ylim=(min(0, backed.disagreement_b, alone.disagreement_b) - 2, stakes * 1.05), title="Payoff space")
+    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    rows = ["A alone", "A with ally"]
+    shares = [alone.share_a, backed.share_a]
+    right.barh(rows, shares, color=[PALETTE["secondary"], PALETTE["primary"]], hatch=["", "//"], edgecolor="white")
+    right.barh(rows, [stakes - s for s in shares], left=shares, color=PALETTE["muted"], alpha=0.5)
+    for y, share in enumerate(shares):
+        right.text(share / 2, y, f"A: {share:.0f}", ha="center", va="center", color="white", fontweight="bold")
+        right.text(share + (stakes - share) / 2, y, f"B: {stakes - share:.0f}", ha="center", va="center")
+    right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}", title="Nash bargaining split")
+    right.grid(False)
+    fig.suptitle(f"Backing raises A's share from {_pct(alone.share_a_fraction)} to {_pct(backed.share_a_fraction)}")
+    return (
+        f"Nash bargaining between A (strength {own:g}) and B (strength {opponent:g}) over a prize of {stakes:.0f}, "
+        f"with a cost of {cost:.0f} to each side if talks fail. Alone, A's chance of prevailing is "
+        f"{_pct(alone.p_win)} and it gets {alone.share_a:.1f}. With an ally of strength {ally:g} that joins with "
+        f"probability {reliability:.2f}, A's chance rises to {_pct(backed.p_win)}, its disagreement point moves "
+        f"right, and its agreed share rises to {backed.share_a:.1f}."
+    )
+
+
+def bargaining_explorer() -> ModelView:
+    """Sliders for A's strength, the ally's strength and reliability, the stakes and the cost of breakdown."""
+    slider = dict(continuous_update=False, readout_format=".2f")
+    return ModelView(
+        draw_bargaining,
+        {
+            "own": w.FloatSlider(value=1.0, min=0.25, max=4.0, step=0.25, description="A's strength", **slider),
+            "ally": w.FloatSlider(value=2.0, min=0.0, max=8.0, step=0.25, description="Ally's strength", **slider),
+            "reliability": w.FloatSlider(value=0.75, min=0.0, max=1.0, step=0.05,
+                                         description="Probability the ally delivers", **slider),
+            "stakes": w.FloatSlider(value=100.0, min=20.0, max=200.0, step=10.0, description="Stakes", **slider),
+            "cost": w.FloatSlider(value=10.0, min=0.0, max=40.0, step=2.0, description="Cost of breakdown (each)", **slider),
+        },
+        title="Bargaining with an ally behind you (B's strength is fixed at 2)",
+        figsize=(9.0, 4.2),
+    )
+
+
+def draw_voting_power(fig, names, weights, quota, index="Banzhaf", title="") -> str:
+    """Grouped bars: each member's share of the votes beside its share of voting power."""
+    power = voting_power(weights, quota, names, shapley_shubik=index != "Banzhaf")
+    values = power.banzhaf if index == "Banzhaf" else power.shapley_shubik
+    shares = weight_shares(weights)
+    ax = fig.subplots()
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, shares, width=0.4, color=PALETTE["muted"], label="Share of votes")
+    ax.bar(x + 0.2, values, width=0.4, color=PALETTE["primary"], hatch="//", edgecolor="white",
+           label=f"{index} power")
+    for xi, v in zip(x, values):
+        ax.text(xi + 0.2, v + 0.01, f"{v:.2f}", ha="center", fontsize=8)
+    ax.set_xticks(x, names, rotation=90 if len(names) > 8 else 0)
+    ax.set(ylabel="Share (0 to 1)", ylim=(0, 1.08))
+    ax.legend(loc="upper right")
+    total = sum(weights)
+    dummies = [n for n, wt, v in zip(names, weights, values) if wt > 0 and v == 0]
+    ax.set_title(title or f"Quota {quota} of {total} votes" + (f"; powerless: {', '.join(dummies)}" if dummies else ""))
+    listed = "; ".join(f"{n}: {s:.2f} of the votes, power {v:.3f}" for n, s, v in zip(names, shares, values))
+    return (f"{index} voting power with a quota of {quota} out of {total} votes. {listed}."
+            + (f" Members with votes but no power: {', '.join(dummies)}." if dummies else ""))
+
+
+def voting_power_calculator() -> ModelView:
+    """Five members with adjustable weights, an adjustable quota and a choice of index."""
+    names = ("A", "B", "C", "D", "E")
+    defaults = (4, 3, 2, 1, 1)
+    controls = {
+        f"w{i}": w.IntSlider(value=v, min=0, max=12, description=f"Votes of {n}", continuous_update=False)
+        for i, (n, v) in enumerate(zip(names, defaults))
+    }
+    controls["quota_pct"] = w.IntSlider(value=51, min=51, max=100, description="Quota (% of votes)",
+                                        continuous_update=False)
+    controls["index"] = w.Dropdown(options=["Banzhaf", "Shapley–Shubik"], value="Banzhaf", description="Index")
+
+    def draw(fig, quota_pct, index, **weights):
+        ws = [weights[f"w{i}"] for i in range(len(names))]
+        total = sum(ws)
+        if total == 0:
+            raise ValueError("give at least one member some votes")
+        quota = max(1, math.ceil(total * quota_pct / 100))
+        return draw_voting_power(fig, names, ws, quota, index=index)
+
+    return ModelView(draw, controls, title="Voting power calculator", figsize=(7.0, 4.0))
+
+
+def draw_security_council(fig) -> str:
+    """UN Security Council (Charter Art. 27(3)): nine votes including all five permanent members."""
+    weights, quota = [7] * 5 + [1] * 10, 39  # any 9 votes with all P5 reach 39; no 9 without one P5 do
+    power = voting_power(weights, quota)
+    ax = fig.subplots()
+    groups = ["Five permanent members", "Ten elected members"]
+    banzhaf = [sum(power.banzhaf[:5]), sum(power.banzhaf[5:])]
+    shapley = [sum(power.shapley_shubik[:5]), sum(power.shapley_shubik[5:])]
+    votes = [5 / 15, 10 / 15]
+    x = np.arange(2)
+    for offset, values, label, colour, hatch in (
+        (-0.27, votes, "Share of seats", PALETTE["muted"], ""),
+        (0.0, banzhaf, "Banzhaf power", PALETTE["primary"], "//"),
+        (0.27, shapley, "Shapley–Shubik power", PALETTE["secondary"], ".."),
+    ):
+        ax.bar(x + offset, values, width=0.27, label=label, color=colour, hatch=hatch, edgecolor="white")
+        for xi, v in zip(x, values):
+            ax.text(xi + offset, v + 0.015, f"{v:.1%}", ha="center", fontsize=8)
+    ax.set_xticks(x, groups)
+    ax.set(ylabel="Share held by the group", ylim=(0, 1.1), title="UN Security Council: seats versus voting power")
+    ax.legend(loc="upper right")
+    return (
+        f"The five permanent members hold a third of the Security Council's seats but {banzhaf[0]:.1%} of Banzhaf "
+        f"voting power and {shapley[0]:.1%} of Shapley–Shubik power; the ten elected members together hold "
+        f"{banzhaf[1]:.1%} and {shapley[1]:.1%}."
+    )
+
+
+def security_council_power() -> StaticFigure:
+    return StaticFigure(draw_security_council, title="Formal voting power in the UN Security Council")
+
+
+def draw_nato_weighted(fig, spending, quotas=(0.5, 2 / 3)) -> str:
+    """Hypothetical NATO votes weighted by defence spending, against the real consensus rule."""
+    spending = spending.sort_values(ascending=False)
+    names = list(spending.index)
+    weights = [max(1, round(v / 100)) for v in spending.values]  # units of USD 100 million; no member rounds to 0
+    ax = fig.subplots()
+    x = np.arange(len(names))
+    consensus = [1 / len(names)] * len(names)
+    ax.plot(x, weight_shares(weights), color=PALETTE["muted"], marker="o", ms=4, label="Share of spending")
+    ax.plot(x, consensus, color=PALETTE["ink"], ls="--", label="Consensus: every ally can veto (equal power)")
+    summary = []
+    for q, colour, marker in zip(quotas, (PALETTE["primary"], PALETTE["secondary"]), ("s", "^")):
+        quota = math.ceil(sum(weights) * q)
+        power = voting_power(weights, quota, names, shapley_shubik=False)
+        ax.plot(x, power.banzhaf, color=colour, marker=marker, ms=5, label=f"Banzhaf power, quota {q:.0%} of spending")
+        top = names[0]
+        summary.append(f"with a quota of {q:.0%} of spending, {top} holds {power.banzhaf[0]:.0%} of Banzhaf power")
+    ax.set_xticks(x, names, rotation=90, fontsize=8)
+    ax.set(ylabel="Share (0 to 1)", ylim=(0, 1.05), title="If NATO voted by defence spending (hypothetical)")
+    ax.legend(loc="upper right", fontsize=8)
+    shares = weight_shares(weights)
+    return (
+        f"Hypothetical spending-weighted votes for {len(names)} NATO allies. {names[0]} accounts for {shares[0]:.0%} of "
+        f"spending; " + "; ".join(summary) + f". Under the real consensus rule every ally has 1/{len(names)} "
+        "of Banzhaf power, because each can block."
+    )
+
+
+def nato_spending_power(year: int | None = None) -> StaticFigure:
+    """Spending-weighted voting power for NATO allies in ``year`` (default: latest year with data)."""
+    from alliances.data import load
+
+    spending = load("nato_defence_expenditure").dropna(subset=["expenditure_usd_million"])
+    year = int(spending["year"].max()) if year is None else year
+    rows = spending[spending["year"] == year].set_index("iso3")["expenditure_usd_million"]
+    if rows.empty:
+        raise ValueError(f"no NATO spending figures in US dollars for {year}")
+    return StaticFigure(draw_nato_weighted, title=f"NATO, {year}: spending, consensus and weighted voting power",
+                        figsize=(9.0, 4.5), spending=rows)
+
+
+WIDGETS = (bargaining_explorer, voting_power_calculator)
