@@ -33,9 +33,10 @@ LIVE_NOTE = (
 
 
 def _png(fig) -> bytes:
+    """PNG bytes of a figure. Constrained layout already fits it, so no second 'tight' draw is needed."""
     buffer = io.BytesIO()
     with context():
-        fig.savefig(buffer, format="png")
+        fig.savefig(buffer, format="png", bbox_inches=None, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -80,6 +81,7 @@ class ModelView:
         self.error = w.HTML()
         self.summary = ""
         self.png = b""
+        self._figure = new_figure(figsize)  # reused: keeps matplotlib's renderer and text-layout cache warm
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
             control.style = {"description_width": "initial"}
@@ -95,7 +97,8 @@ class ModelView:
 
     def refresh(self) -> None:
         """Recompute the model and redraw. A model error is shown as text, not raised."""
-        fig = new_figure(self.figsize)
+        fig = self._figure
+        fig.clear()
         try:
             with context():
                 self.summary = self._draw(fig, **self.values)

@@ -1,0 +1,71 @@
+"""The website builds with warnings as errors, and what readers see without a kernel is complete."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory) -> tuple[Path, str]:
+    """Build the whole book once, exactly as the README's build command does, into a temporary folder."""
+    out = tmp_path_factory.mktemp("site")
+    if shutil.which("jupyter-book") is None:
+        pytest.fail("jupyter-book is not installed: run `python -m pip install -r requirements.txt`")
+    result = subprocess.run(
+        [sys.executable, "-m", "jupyter_book", "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, cwd=ROOT, timeout=1500,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, f"book build failed:\n{log[-6000:]}"
+    return out / "_build" / "html", log
+
+
+@pytest.mark.slow
+def test_book_builds_without_warnings(built_site):
+    _, log = built_site
+    # ipykernel logs "[IPKernelApp] WARNING | Kernel is running over TCP without encryption" on every
+    # start; it is the kernel's log, not a Sphinx warning (those fail the -W build above anyway).
+    warnings = [line for line in log.splitlines()
+                if ("WARNING" in line or "ERROR" in line) and not line.startswith("[IPKernelApp] WARNING")]
+    assert not warnings, "\n".join(warnings[:20])
+
+
+@pytest.mark.slow
+def test_every_toc_page_is_built(built_site):
+    html, _ = built_site
+    for name in toc_files():
+        assert (html / f"{name}.html").exists(), f"{name} missing from the site"
+
+
+@pytest.mark.slow
+def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
+    html, _ = built_site
+    chapters = [n for n in toc_files() if Path(n).name.startswith("ch")]
+    assert chapters
+    for name in chapters:
+        page = (html / f"{name}.html").read_text()
+        figures = re.findall(r"<img src=.data:image/png;base64,[^>]*alt='([^']*)'", page)
+        assert figures and all(len(alt) > 40 for alt in figures), f"{name}: figures need real alt text"
+        assert "static preview of an interactive figure" in page, f"{name}: no widget preview"
+        assert "widget-view+json" not in page, f"{name}: a dead widget view reached the page"
+        assert "Traceback" not in page, f"{name}: a cell raised while the book was built"
+        assert "JupyterQuiz" in page or "jupyterquiz" in page.lower(), f"{name}: no self-check quiz"
+        assert "mybinder.org" in page, f"{name}: no launch button"
+        assert 'id="references"' in page and "citation" in page, f"{name}: no bibliography"
