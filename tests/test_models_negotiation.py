@@ -111,3 +111,13 @@ def test_nash_split_rejects_impossible_inputs(kwargs):
     args = dict(stakes=100, own=1, opponent=1, ally=1, reliability=0.5, cost_a=1, cost_b=1) | kwargs
     with pytest.raises(ValueError):
         nash_split(**args)
+
+
+def test_power_to_act_by_brute_force():
+    from alliances.models.voting import power_to_act
+
+    for weights, quota in (([4, 3, 2, 1, 1], 6), ([1, 1, 1], 3), ([2, 1, 1], 2)):
+        n = len(weights)
+        winning = sum(sum(weights[i] for i in c) >= quota for k in range(n + 1) for c in combinations(range(n), k))
+        assert power_to_act(weights, quota) == pytest.approx(winning / 2 ** n)
+    assert power_to_act([1] * 12, 12) == 1 / 4096

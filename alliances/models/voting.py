@@ -109,3 +109,14 @@ def weight_shares(weights) -> tuple[float, ...]:
     if total <= 0:
         raise ValueError("the total weight must be positive")
     return tuple(w / total for w in ws)
+
+
+def power_to_act(weights, quota: int) -> float:
+    """Coleman's (1971) power of a collectivity to act: the share of all coalitions that win.
+
+    It measures how easily a body can decide at all. Under unanimity only the grand coalition wins,
+    so the power to act is 1 / 2**n and halves with every member added.
+    """
+    ws, quota = _validate(list(weights), quota)
+    counts = _counts_without(ws, -1, sum(ws), by_size=False)
+    return float(Fraction(int(sum(counts[quota:])), 2 ** len(ws)))

@@ -8,7 +8,7 @@ import ipywidgets as w
 import numpy as np
 
 from alliances.models.bargaining import nash_split
-from alliances.models.voting import voting_power, weight_shares
+from alliances.models.voting import power_to_act, voting_power, weight_shares
 from alliances.style import PALETTE
 from alliances.widgets.base import ModelView, StaticFigure
 
@@ -151,45 +151,48 @@ def security_council_power() -> StaticFigure:
     return StaticFigure(draw_security_council, title="Formal voting power in the UN Security Council")
 
 
-def draw_nato_weighted(fig, spending, quotas=(0.5, 2 / 3)) -> str:
-    """Hypothetical NATO votes weighted by defence spending, against the real consensus rule."""
-    spending = spending.sort_values(ascending=False)
-    names = list(spending.index)
-    weights = [max(1, round(v / 100)) for v in spending.values]  # units of USD 100 million; no member rounds to 0
-    ax = fig.subplots()
-    x = np.arange(len(names))
-    consensus = [1 / len(names)] * len(names)
-    ax.plot(x, weight_shares(weights), color=PALETTE["muted"], marker="o", ms=4, label="Share of spending")
-    ax.plot(x, consensus, color=PALETTE["ink"], ls="--", label="Consensus: every ally can veto (equal power)")
-    summary = []
-    for q, colour, marker in zip(quotas, (PALETTE["primary"], PALETTE["secondary"]), ("s", "^")):
-        quota = math.ceil(sum(weights) * q)
-        power = voting_power(weights, quota, names, shapley_shubik=False)
-        ax.plot(x, power.banzhaf, color=colour, marker=marker, ms=5, label=f"Banzhaf power, quota {q:.0%} of spending")
-        top = names[0]
-        summary.append(f"with a quota of {q:.0%} of spending, {top} holds {power.banzhaf[0]:.0%} of Banzhaf power")
-    ax.set_xticks(x, names, rotation=90, fontsize=8)
-    ax.set(ylabel="Share (0 to 1)", ylim=(0, 1.05), title="If NATO voted by defence spending (hypothetical)")
-    ax.legend(loc="upper right", fontsize=8)
-    shares = weight_shares(weights)
+def draw_nato_consensus(fig, members_by_year) -> str:
+    """NATO's size by year, and what the consensus rule makes of it: equal power, harder to act."""
+    years = list(members_by_year.index)
+    sizes = [int(n) for n in members_by_year.values]
+    each = [voting_power([1] * n, n, shapley_shubik=False).banzhaf[0] for n in sizes]
+    act = [power_to_act([1] * n, n) for n in sizes]
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[1, 1])
+    top.step(years, sizes, where="post", color=PALETTE["primary"], lw=2)
+    for year, size, previous in zip(years[1:], sizes[1:], sizes[:-1]):
+        if size != previous:
+            top.annotate(str(size), (year, size), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=8)
+    top.set(ylabel="Allies", title="NATO's members, and each ally's formal power under consensus")
+    ax_power = top.twinx()
+    ax_power.step(years, each, where="post", color=PALETTE["secondary"], ls="--", lw=1.5)
+    ax_power.set_ylabel("Each ally's Banzhaf power (dashed)")
+    ax_power.grid(False)
+    bottom.step(years, act, where="post", color=PALETTE["warning"], lw=2)
+    bottom.set(yscale="log", ylabel="Share of coalitions\nthat can decide", xlabel="Year")
+    first, last = years[0], years[-1]
     return (
-        f"Hypothetical spending-weighted votes for {len(names)} NATO allies. {names[0]} accounts for {shares[0]:.0%} of "
-        f"spending; " + "; ".join(summary) + f". Under the real consensus rule every ally has 1/{len(names)} "
-        "of Banzhaf power, because each can block."
+        f"NATO grew from {sizes[0]} allies in {first} to {sizes[-1]} in {last}. Under consensus every ally can "
+        f"block, so each holds an equal share of formal voting power, which fell from 1/{sizes[0]} to "
+        f"1/{sizes[-1]}. Coleman's power of the alliance to act, the share of all possible coalitions that could "
+        f"take a decision, fell from 1 in {2 ** sizes[0]:,} to 1 in {2 ** sizes[-1]:,}."
     )
 
 
-def nato_spending_power(year: int | None = None) -> StaticFigure:
-    """Spending-weighted voting power for NATO allies in ``year`` (default: latest year with data)."""
+def nato_consensus_power() -> StaticFigure:
+    """The consensus figure from ``alliance_members``: NATO's size on 31 December of each year."""
     from alliances.data import load
+    from alliances.models.network import members_in_year
 
-    spending = load("nato_defence_expenditure").dropna(subset=["expenditure_usd_million"])
-    year = int(spending["year"].max()) if year is None else year
-    rows = spending[spending["year"] == year].set_index("iso3")["expenditure_usd_million"]
-    if rows.empty:
-        raise ValueError(f"no NATO spending figures in US dollars for {year}")
-    return StaticFigure(draw_nato_weighted, title=f"NATO, {year}: spending, consensus and weighted voting power",
-                        figsize=(9.0, 4.5), spending=rows)
+    members = load("alliance_members")
+    nato = members[members["alliance_id"] == "nato"]
+    first = int(nato["joined"].dt.year.min())
+    last = max(int(nato["joined"].dt.year.max()), first)
+    years = range(first, last + 1)
+    sizes = {year: int((members_in_year(nato, year)["alliance_id"] == "nato").sum()) for year in years}
+    import pandas as pd
+
+    return StaticFigure(draw_nato_consensus, title="NATO: enlargement and the consensus rule", figsize=(8.0, 5.0),
+                        members_by_year=pd.Series(sizes))
 
 
 WIDGETS = (bargaining_explorer, voting_power_calculator)
