@@ -27,6 +27,9 @@ def _factories():
     return found
 
 
+MAX_OPTIONS = 6
+
+
 def _sweep_values(control: w.ValueWidget) -> list:
     """Values a reader can reach with this control: ends and middle of a range, every option."""
     if isinstance(control, w.Checkbox | w.ToggleButton):
@@ -35,7 +38,11 @@ def _sweep_values(control: w.ValueWidget) -> list:
         values = [opt[1] if isinstance(opt, tuple) else opt for opt in control.options]
         if isinstance(control, w.SelectMultiple):
             return [tuple(values[:1]), tuple(values)]
-        return [v for v in values if v != control.value]
+        others = [v for v in values if v != control.value]
+        if len(others) > MAX_OPTIONS:  # long menus (e.g. every state): first, last and evenly spaced between
+            step = (len(others) - 1) / (MAX_OPTIONS - 1)
+            others = [others[round(i * step)] for i in range(MAX_OPTIONS)]
+        return others
     if isinstance(control.value, tuple):  # range sliders
         lo, hi = control.min, control.max
         mid = type(lo)((lo + hi) / 2)

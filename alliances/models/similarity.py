@@ -1,0 +1,240 @@
+"""Similarity of alliance portfolios: how alike two states' alliance commitments are in a year.
+
+A state's *alliance portfolio* in year ``y`` is a vector over every state in the data that year:
+entry ``j`` is the strongest tie the state has with ``j`` through any alliance in force, coded on
+an ordinal scale (the Correlates of War alliance types, strongest first):
+
+    3  defence pact (a promise to defend; an offence pact also counts as a military commitment)
+    2  neutrality or non-aggression pact
+    1  entente or consultation pact only
+    0  no alliance tie
+
+A state's tie with itself is 3 by convention (every state "defends itself"), as in Bueno de
+Mesquita (1975) and Signorino & Ritter (1999). Two portfolios are then compared with
+
+* Signorino and Ritter's S:  ``S = 1 - 2 * sum_i w_i |x_i - y_i| / (d_max * sum_i w_i)``, in [-1, 1];
+* Cohen's kappa (and Scott's pi): agreement corrected for the agreement expected by chance from
+  each state's own mix of tie levels (Häge 2011): ``kappa = (p_o - p_e) / (1 - p_e)``.
+
+A membership counts in year ``y`` if it overlaps the calendar year (``joined <= 31 Dec y`` and
+``left`` missing or ``>= 1 Jan y``), the same state-year convention as the chapter 2 network
+model; an alliance that has ``ended`` before 1 January ``y`` does not count. The functions are pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
+D_MAX = 3
+OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
+MEASURES = ("s", "kappa", "pi")
+
+
+# --- coding the ties ---------------------------------------------------------------------------
+
+def _flag(value) -> bool:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return False
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "y")
+    return bool(value)
+
+
+def tie_level(defence=False, offence=False, neutrality=False, non_aggression=False,
+              consultation=False, entente=False) -> int:
+    """The ordinal level (0-3) of one alliance: its strongest obligation decides.
+
+    Defence (or offence) -> 3; otherwise neutrality or non-aggression -> 2; otherwise entente or
+    consultation -> 1; an alliance with none of these obligations -> 0.
+    """
+    if _flag(defence) or _flag(offence):
+        return 3
+    if _flag(neutrality) or _flag(non_aggression):
+        return 2
+    if _flag(consultation) or _flag(entente):
+        return 1
+    return 0
+
+
+def alliance_levels(alliances: pd.DataFrame) -> pd.Series:
+    """Tie level of every alliance (Series indexed by ``alliance_id``), from its obligation columns."""
+    if not isinstance(alliances, pd.DataFrame):
+        raise ValueError("alliances must be a pandas DataFrame like load('alliances')")
+    missing = [c for c in ("alliance_id", *OBLIGATIONS) if c not in alliances.columns]
+    if missing:
+        raise ValueError(f"alliances is missing the column(s) {missing}")
+    levels = [tie_level(**{k: getattr(row, k) for k in OBLIGATIONS}) for row in alliances.itertuples()]
+    return pd.Series(levels, index=alliances["alliance_id"].to_numpy(), name="level", dtype=int)
+
+
+def _check_year(year) -> int:
+    if isinstance(year, bool) or not isinstance(year, int | float | np.integer) or pd.isna(year) or float(year) != int(year):
+        raise ValueError(f"year must be a whole number such as 1960, got {year!r}")
+    year = int(year)
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"year must be a four-digit calendar year, got {year}")
+    return year
+
+
+def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Memberships in force during ``year`` with their alliance's tie level.
+
+    Returns a frame with columns ``alliance_id``, ``iso3`` and ``level`` (one row per membership).
+    """
+    year = _check_year(year)
+    if not isinstance(members, pd.DataFrame):
+        raise ValueError("members must be a pandas DataFrame like load('alliance_members')")
+    missing = [c for c in ("alliance_id", "iso3", "joined", "left") if c not in members.columns]
+    if missing:
+        raise ValueError(f"members is missing the column(s) {missing}")
+    levels = alliance_levels(alliances)
+    if levels.index.duplicated().any():
+        raise ValueError("alliance_id must be unique in alliances")
+    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
+    joined, left = pd.to_datetime(members["joined"]), pd.to_datetime(members["left"])
+    active = joined.notna() & (joined <= end) & (left.isna() | (left >= start)) & members["iso3"].notna()
+    if "ended" in alliances.columns:
+        ended = pd.to_datetime(alliances.set_index("alliance_id")["ended"])
+        over = set(ended[ended.notna() & (ended < start)].index)
+        active &= ~members["alliance_id"].isin(over)
+    frame = members.loc[active, ["alliance_id", "iso3"]].copy()
+    frame = frame[frame["alliance_id"].isin(levels.index)]
+    frame["level"] = frame["alliance_id"].map(levels).astype(int)
+    return frame.reset_index(drop=True)
+
+
+def portfolios(alliances: pd.DataFrame, members: pd.DataFrame, year: int,
+               states: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every state's alliance portfolio in ``year``: a square frame, rows and columns = ISO3 codes.
+
+    Row ``i`` is state ``i``'s portfolio: entry ``(i, j)`` is the strongest tie level (0-3) between
+    ``i`` and ``j`` through any alliance both belong to in that year; the diagonal is 3 by
+    convention. The states are those with a membership in force that year plus any in ``states``
+    (a state with no alliance then has 3 on the diagonal and 0 elsewhere). Sorted by code.
+    """
+    ties = active_ties(alliances, members, year)
+    universe = sorted(set(ties["iso3"]) | set(states or ()))
+    if not universe:
+        raise ValueError(f"no state has an alliance in force in {int(year)} and no states were given")
+    index = {s: k for k, s in enumerate(universe)}
+    matrix = np.zeros((len(universe), len(universe)), dtype=int)
+    for _, group in ties.groupby("alliance_id"):
+        level = int(group["level"].iloc[0])
+        rows = [index[s] for s in set(group["iso3"])]
+        block = np.ix_(rows, rows)
+        matrix[block] = np.maximum(matrix[block], level)
+    np.fill_diagonal(matrix, D_MAX)
+    return pd.DataFrame(matrix, index=pd.Index(universe, name="state"), columns=pd.Index(universe, name="partner"))
+
+
+# --- similarity measures -----------------------------------------------------------------------
+
+def _vectors(x, y) -> tuple[np.ndarray, np.ndarray]:
+    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError("portfolios must be one-dimensional vectors")
+    if a.size == 0:
+        raise ValueError("portfolios must not be empty")
+    if a.size != b.size:
+        raise ValueError(f"portfolios must have the same length, got {a.size} and {b.size}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("portfolios must hold finite numbers (no NaN)")
+    return a, b
+
+
+def s_score(x: Sequence[float], y: Sequence[float], d_max: float = D_MAX,
+            weights: Sequence[float] | None = None) -> float:
+    """Signorino and Ritter's S: 1 - 2 * sum(w_i |x_i - y_i|) / (d_max * sum(w_i)), from -1 to 1.
+
+    S = 1 when the portfolios are identical and -1 when every entry is as far apart as the scale
+    allows (``d_max``). Weights (for example capabilities) make some partners count more.
+    """
+    a, b = _vectors(x, y)
+    if not d_max > 0 or not np.isfinite(d_max):
+        raise ValueError(f"d_max must be a positive number, got {d_max!r}")
+    w = np.ones_like(a) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != a.shape:
+        raise ValueError(f"weights must have one entry per state ({a.size}), got shape {w.shape}")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("weights must be finite and not negative")
+    if w.sum() <= 0:
+        raise ValueError("at least one weight must be positive")
+    distance = np.abs(a - b)
+    if (distance > d_max + 1e-12).any():
+        raise ValueError(f"some entries differ by more than d_max={d_max:g}; use the range of the scale as d_max")
+    return float(1.0 - 2.0 * (w * distance).sum() / (w.sum() * d_max))
+
+
+def _agreement(x, y, pooled: bool) -> float:
+    a, b = _vectors(x, y)
+    categories = np.union1d(a, b)
+    observed = float(np.mean(a == b))
+    pa = np.array([np.mean(a == c) for c in categories])
+    pb = np.array([np.mean(b == c) for c in categories])
+    expected = float(np.sum(((pa + pb) / 2) ** 2)) if pooled else float(pa @ pb)
+    if expected >= 1.0 - 1e-12:
+        raise ValueError("chance-corrected agreement is undefined when both portfolios use one single, "
+                         "identical category (agreement expected by chance is already 1)")
+    return (observed - expected) / (1.0 - expected)
+
+
+def cohen_kappa(x: Sequence[float], y: Sequence[float]) -> float:
+    """Cohen's kappa: (p_o - p_e) / (1 - p_e) over the tie categories, 1 = perfect, 0 = chance.
+
+    ``p_o`` is the share of partners on which the two portfolios agree exactly; ``p_e`` the share
+    expected if each state drew its ties at random from its *own* mix of levels,
+    ``p_e = sum_k p_x(k) p_y(k)``. Common absent ties, frequent when states have few alliances,
+    count for little because they are expected by chance (Häge 2011).
+    """
+    return _agreement(x, y, pooled=False)
+
+
+def scott_pi(x: Sequence[float], y: Sequence[float]) -> float:
+    """Scott's pi: like kappa, but chance agreement uses the *pooled* mix of both states' levels."""
+    return _agreement(x, y, pooled=True)
+
+
+def _measure(measure) -> Callable[[np.ndarray, np.ndarray], float]:
+    if callable(measure):
+        return measure
+    table = {"s": s_score, "kappa": cohen_kappa, "pi": scott_pi}
+    key = str(measure).lower()
+    if key not in table:
+        raise ValueError(f"measure must be one of {list(MEASURES)} or a function, not {measure!r}")
+    return table[key]
+
+
+def similarity_matrix(portfolios: pd.DataFrame, states: Sequence[str], measure="s") -> pd.DataFrame:
+    """Pairwise similarity of the chosen states' portfolios (rows of ``portfolios``).
+
+    ``measure`` is ``"s"``, ``"kappa"``, ``"pi"`` or a function ``f(x, y) -> float``. Each
+    portfolio is compared over all columns (all states of that year). A pair whose chance-corrected
+    value is undefined gets NaN. The result is symmetric with the measure of self-similarity on the
+    diagonal.
+    """
+    if not isinstance(portfolios, pd.DataFrame):
+        raise ValueError("portfolios must be a DataFrame as returned by portfolios()")
+    states = list(states)
+    if not states:
+        raise ValueError("choose at least one state")
+    if len(set(states)) != len(states):
+        raise ValueError("states must not repeat")
+    unknown = [s for s in states if s not in portfolios.index]
+    if unknown:
+        raise ValueError(f"no portfolio for {unknown}: these states are not in the portfolio table")
+    f = _measure(measure)
+    values = portfolios.loc[states].to_numpy(dtype=float)
+    n = len(states)
+    out = np.full((n, n), np.nan)
+    for i in range(n):
+        for j in range(i, n):
+            try:
+                out[i, j] = out[j, i] = f(values[i], values[j])
+            except ValueError:
+                if f is s_score:
+                    raise
+    return pd.DataFrame(out, index=pd.Index(states), columns=pd.Index(states))
