@@ -1,0 +1,171 @@
+"""Chapter 1 model: select alliances by obligation, region and era, and measure how long they last.
+
+An alliance is a row of ``load("alliances")``: a treaty with a ``signed`` date, an ``ended`` date
+(missing while it is still in force) and one boolean column per obligation it contains. Years are
+whole calendar years, and an alliance counts as *active in year y* when it was in force at any time
+during that year:
+
+    signed <= 31 December y   and   (ended is missing  or  ended >= 1 January y),
+
+that is ``year(signed) <= y <= year(ended)``. It *overlaps an era* ``[start, end]`` when it was active
+in at least one year of the era: ``year(signed) <= end`` and (``ended`` missing or
+``year(ended) >= start``). Its *lifespan* in years, measured on a given date ``as_of``, is
+
+    L = (min(ended, as_of) - signed) / 365.25 days
+
+(``ended`` replaced by ``as_of`` while the alliance is still in force). Rows without a ``signed``
+date cannot be placed in time and are left out of every selection. The functions are pure: no I/O,
+no state, no plotting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
+OBLIGATION_LABELS = {
+    "defence": "defence",
+    "offence": "offence",
+    "neutrality": "neutrality",
+    "non_aggression": "non-aggression",
+    "consultation": "consultation",
+    "entente": "entente",
+}
+ANY = "any"
+ALL_REGIONS = "All"
+REQUIRED = ("alliance_id", "signed", "ended", "region") + OBLIGATIONS
+DAYS_PER_YEAR = 365.25
+
+
+def _check_frame(alliances: pd.DataFrame, needed: Iterable[str] = REQUIRED) -> pd.DataFrame:
+    """A copy with ``signed`` and ``ended`` as datetimes; ValueError if it cannot be an alliance list."""
+    if not isinstance(alliances, pd.DataFrame):
+        raise ValueError("alliances must be a pandas DataFrame like load('alliances')")
+    missing = [c for c in needed if c not in alliances.columns]
+    if missing:
+        raise ValueError(f"alliances is missing the column(s) {missing}; it needs {list(needed)}")
+    frame = alliances.copy()
+    frame["signed"] = pd.to_datetime(frame["signed"])
+    frame["ended"] = pd.to_datetime(frame["ended"])
+    backwards = frame["ended"].notna() & frame["signed"].notna() & (frame["ended"] < frame["signed"])
+    if backwards.any():
+        row = frame[backwards].iloc[0]
+        raise ValueError(f"alliance {row['alliance_id']!r} ends before it is signed")
+    return frame
+
+
+def _check_year(year, name: str = "year") -> int:
+    """A whole calendar year as an int, or ValueError."""
+    if isinstance(year, bool) or not isinstance(year, int | float) or pd.isna(year) or float(year) != int(year):
+        raise ValueError(f"{name} must be a whole number such as 1960, got {year!r}")
+    year = int(year)
+    if not 1000 <= year <= 9999:
+        raise ValueError(f"{name} must be a four-digit calendar year, got {year}")
+    return year
+
+
+def _obligation_set(obligation) -> tuple[str, ...]:
+    """The obligations asked for: () means any, otherwise a tuple of known obligation names."""
+    if obligation is None or obligation == ANY:
+        return ()
+    chosen = (obligation,) if isinstance(obligation, str) else tuple(obligation)
+    if ANY in chosen:
+        return ()
+    unknown = [o for o in chosen if o not in OBLIGATIONS]
+    if unknown:
+        raise ValueError(f"unknown obligation(s) {unknown}; choose from {list(OBLIGATIONS)} or {ANY!r}")
+    return chosen
+
+
+def has_obligation(alliances: pd.DataFrame, obligation="any") -> pd.Series:
+    """Boolean mask: rows whose treaty contains the obligation (or at least one of several given).
+
+    ``obligation`` is ``"any"``, one name from ``OBLIGATIONS`` or a list of them (any-of). A missing
+    flag counts as False: the data record an obligation only where the source attests it.
+    """
+    frame = _check_frame(alliances)
+    chosen = _obligation_set(obligation)
+    if not chosen:
+        return pd.Series(True, index=frame.index)
+    flags = frame[list(chosen)].fillna(False).astype(bool)
+    return flags.any(axis=1)
+
+
+def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = ALL_REGIONS,
+                     start: int | None = None, end: int | None = None) -> pd.DataFrame:
+    """The alliances with the obligation, in the region, active at some time in the years start..end.
+
+    ``region="All"`` keeps every region; ``start``/``end`` default to no limit. Rows are returned in
+    the order of signature (then ``alliance_id``) with the original columns.
+    """
+    frame = _check_frame(alliances)
+    if start is not None:
+        start = _check_year(start, "start")
+    if end is not None:
+        end = _check_year(end, "end")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"the era must run forwards: start {start} is after end {end}")
+    if not isinstance(region, str):
+        raise ValueError(f"region must be a region name or {ALL_REGIONS!r}, got {region!r}")
+    keep = frame["signed"].notna() & has_obligation(frame, obligation)
+    if region != ALL_REGIONS:
+        keep &= frame["region"] == region
+    if end is not None:
+        keep &= frame["signed"].dt.year <= end
+    if start is not None:
+        keep &= frame["ended"].isna() | (frame["ended"].dt.year >= start)
+    return frame[keep].sort_values(["signed", "alliance_id"], kind="stable")
+
+
+def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The alliances in force at any time during calendar ``year`` (signed by its end, not ended before it)."""
+    year = _check_year(year)
+    return filter_alliances(alliances, start=year, end=year)
+
+
+def count_active(alliances: pd.DataFrame, years: Iterable[int]) -> pd.Series:
+    """Number of alliances active in each of ``years`` (a Series indexed by year)."""
+    frame = _check_frame(alliances)
+    years = [_check_year(y) for y in years]
+    return pd.Series([len(active_in(frame, y)) for y in years], index=pd.Index(years, name="year"), name="active")
+
+
+def lifespan_years(alliances: pd.DataFrame, as_of) -> pd.Series:
+    """Years from signature to end, or to ``as_of`` for alliances still in force (indexed like the input).
+
+    An alliance that ended after ``as_of`` is measured to ``as_of``: its lifespan *so far*. Rows without
+    a signed date give NaN. ``as_of`` before an alliance's signature is impossible and raises ValueError.
+    """
+    frame = _check_frame(alliances, ("alliance_id", "signed", "ended"))
+    try:
+        as_of = pd.Timestamp(as_of)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"as_of must be a date such as '2025-01-01', got {as_of!r}") from exc
+    if pd.isna(as_of):
+        raise ValueError("as_of must be a date, not missing")
+    early = frame["signed"].notna() & (frame["signed"] > as_of)
+    if early.any():
+        row = frame[early].iloc[0]
+        raise ValueError(f"as_of {as_of.date()} is before alliance {row['alliance_id']!r} was signed "
+                         f"({row['signed'].date()})")
+    stop = frame["ended"].where(frame["ended"].notna() & (frame["ended"] <= as_of), as_of)
+    return ((stop - frame["signed"]).dt.days / DAYS_PER_YEAR).rename("lifespan_years")
+
+
+def obligations_of(alliances: pd.DataFrame) -> pd.Series:
+    """For each row, the names of its obligations in the order of ``OBLIGATIONS`` (a tuple per row)."""
+    frame = _check_frame(alliances)
+    flags = frame[list(OBLIGATIONS)].fillna(False).astype(bool)
+    return flags.apply(lambda row: tuple(o for o in OBLIGATIONS if row[o]), axis=1).rename("obligations") \
+        if len(flags) else pd.Series([], dtype=object, name="obligations")
+
+
+def primary_obligation(alliances: pd.DataFrame) -> pd.Series:
+    """The most demanding obligation of each row: the first present in ``OBLIGATIONS`` order, or "none".
+
+    The order (defence, offence, neutrality, non-aggression, consultation, entente) runs from promises
+    to fight to promises to talk, so the primary obligation is the strongest promise the treaty makes.
+    """
+    return obligations_of(alliances).map(lambda obs: obs[0] if obs else "none").rename("primary_obligation")
