@@ -68,4 +68,4 @@ def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
         assert "Traceback" not in page, f"{name}: a cell raised while the book was built"
         assert "JupyterQuiz" in page or "jupyterquiz" in page.lower(), f"{name}: no self-check quiz"
         assert "mybinder.org" in page, f"{name}: no launch button"
-        assert 'id="references"' in page and "citation" in page, f"{name}: no bibliography"
+        assert 'id="references"' in page and "footnote" in page, f"{name}: no per-chapter reference list"
