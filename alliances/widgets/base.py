@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as w
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from alliances.style import context, new_figure
 
@@ -33,10 +35,14 @@ LIVE_NOTE = (
 
 
 def _png(fig) -> bytes:
-    """PNG bytes of a figure. Constrained layout already fits it, so no second 'tight' draw is needed."""
-    buffer = io.BytesIO()
+    """PNG bytes of a figure: one Agg draw, then a fast Pillow encode (no savefig round trip)."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     with context():
-        fig.savefig(buffer, format="png", bbox_inches=None, pil_kwargs={"compress_level": 1})
+        canvas.draw()
+    width, height = canvas.get_width_height(physical=True)
+    image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
@@ -62,6 +68,8 @@ class ModelView:
         Heading shown above the controls.
     figsize:
         Figure size in inches.
+    layout:
+        matplotlib layout engine; ``None`` when ``draw`` sets fixed margins (faster redraws).
     """
 
     def __init__(
@@ -71,6 +79,7 @@ class ModelView:
         *,
         title: str = "",
         figsize: tuple[float, float] = (7.0, 4.0),
+        layout: str | None = "constrained",
     ) -> None:
         self._draw = draw
         self.controls: dict[str, w.ValueWidget] = dict(controls or {})
@@ -81,7 +90,7 @@ class ModelView:
         self.error = w.HTML()
         self.summary = ""
         self.png = b""
-        self._figure = new_figure(figsize)  # reused: keeps matplotlib's renderer and text-layout cache warm
+        self._figure = new_figure(figsize, layout)  # reused: keeps matplotlib's renderer and text-layout cache warm
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
             control.style = {"description_width": "initial"}

@@ -22,6 +22,7 @@ def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> 
     alone = nash_split(stakes, own, opponent, cost_a=cost, cost_b=cost)
     backed = nash_split(stakes, own, opponent, ally=ally, reliability=reliability, cost_a=cost, cost_b=cost)
     left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.28)
     left.plot([0, stakes], [stakes, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
     for outcome, label, marker, colour in (
         (alone, "A alone", "o", PALETTE["secondary"]),
@@ -70,6 +71,7 @@ def bargaining_explorer() -> ModelView:
         },
         title="Bargaining with an ally behind you (B's strength is fixed at 2)",
         figsize=(9.0, 4.2),
+        layout=None,
     )
 
 
