@@ -8,13 +8,12 @@ follow the format (no answer-key cell, unbalanced ``# BEGIN/END SOLUTION``, unre
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from alliances.grading.gradebook import write_atomically
 from alliances.grading.notebooks import FormatError, new_salt, read_notebook, student_version
 
 
@@ -25,20 +24,6 @@ def default_exercises_dir() -> Path:
     import alliances
 
     return Path(alliances.__file__).resolve().parent.parent / "exercises"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def assign(notebooks: list[Path], out_dir: Path, salt: str | None = None) -> list[Path]:

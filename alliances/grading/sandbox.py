@@ -353,7 +353,6 @@ class Sandbox:
         return outcome
 
     def _spawn(self, slot, cells, names, notebook_text, probe) -> tuple[RunOutcome, list[dict]]:
-        limits = self.limits
         with self._lock:
             self._counter += 1
             run_dir = os.path.join(self.base, f"run-{slot}-{self._counter}")

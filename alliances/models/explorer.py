@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from alliances.models.common import check_year
+
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
     "defence": "defence",
@@ -56,14 +58,6 @@ def _check_frame(alliances: pd.DataFrame, needed: Iterable[str] = REQUIRED) -> p
     return frame
 
 
-def _check_year(year, name: str = "year") -> int:
-    """A whole calendar year as an int, or ValueError."""
-    if isinstance(year, bool) or not isinstance(year, int | float) or pd.isna(year) or float(year) != int(year):
-        raise ValueError(f"{name} must be a whole number such as 1960, got {year!r}")
-    year = int(year)
-    if not 1000 <= year <= 9999:
-        raise ValueError(f"{name} must be a four-digit calendar year, got {year}")
-    return year
 
 
 def _obligation_set(obligation) -> tuple[str, ...]:
@@ -102,9 +96,9 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
     """
     frame = _check_frame(alliances)
     if start is not None:
-        start = _check_year(start, "start")
+        start = check_year(start, "start")
     if end is not None:
-        end = _check_year(end, "end")
+        end = check_year(end, "end")
     if start is not None and end is not None and start > end:
         raise ValueError(f"the era must run forwards: start {start} is after end {end}")
     if not isinstance(region, str):
@@ -121,14 +115,14 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
 
 def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
     """The alliances in force at any time during calendar ``year`` (signed by its end, not ended before it)."""
-    year = _check_year(year)
+    year = check_year(year)
     return filter_alliances(alliances, start=year, end=year)
 
 
 def count_active(alliances: pd.DataFrame, years: Iterable[int]) -> pd.Series:
     """Number of alliances active in each of ``years`` (a Series indexed by year)."""
     frame = _check_frame(alliances)
-    years = [_check_year(y) for y in years]
+    years = [check_year(y) for y in years]
     return pd.Series([len(active_in(frame, y)) for y in years], index=pd.Index(years, name="year"), name="active")
 
 

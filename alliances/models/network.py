@@ -24,19 +24,12 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
+from alliances.models.common import check_year
+
 MEMBER_COLUMNS = ("alliance_id", "iso3", "joined", "left")
 BLOC_METHODS = ("components", "communities")
 
 
-def _check_year(year) -> int:
-    if isinstance(year, bool) or not isinstance(year, int | float) or pd.isna(year):
-        raise ValueError(f"year must be a whole number such as 1960, got {year!r}")
-    if float(year) != int(year):
-        raise ValueError(f"year must be a whole number such as 1960, got {year!r}")
-    year = int(year)
-    if not 1000 <= year <= 9999:
-        raise ValueError(f"year must be a four-digit calendar year, got {year}")
-    return year
 
 
 def _check_members(members: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +58,7 @@ def members_in_year(members: pd.DataFrame, year: int) -> pd.DataFrame:
     Counting any overlap with the calendar year follows the state-year convention of annual alliance
     data: the year a state joins and the year it leaves both count, unless it leaves on 1 January.
     """
-    year = _check_year(year)
+    year = check_year(year)
     frame = _check_members(members)
     start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
     active = (frame["joined"] <= end) & (frame["left"].isna() | (frame["left"] > start))
@@ -80,7 +73,7 @@ def alliance_graph(members: pd.DataFrame, year: int) -> nx.Graph:
     column) and ``alliances`` (sorted ids); edges carry ``weight`` and ``alliances`` (sorted ids).
     """
     active = members_in_year(members, year)
-    graph = nx.Graph(year=_check_year(year))
+    graph = nx.Graph(year=check_year(year))
     by_state: dict[str, set] = {}
     names: dict[str, str] = {}
     for row in active.itertuples(index=False):
@@ -186,7 +179,7 @@ def network_by_year(members: pd.DataFrame, years, method: str = "components") ->
     Adds ``largest_share``, the share of allied states that sit in the largest bloc
     (``largest_bloc / states``; 0 when no state has an alliance that year).
     """
-    years = [_check_year(y) for y in years]
+    years = [check_year(y) for y in years]
     if not years:
         raise ValueError("years must list at least one year")
     rows = []

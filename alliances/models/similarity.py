@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from alliances.models.common import check_year
+
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
@@ -71,13 +73,6 @@ def alliance_levels(alliances: pd.DataFrame) -> pd.Series:
     return pd.Series(levels, index=alliances["alliance_id"].to_numpy(), name="level", dtype=int)
 
 
-def _check_year(year) -> int:
-    if isinstance(year, bool) or not isinstance(year, int | float | np.integer) or pd.isna(year) or float(year) != int(year):
-        raise ValueError(f"year must be a whole number such as 1960, got {year!r}")
-    year = int(year)
-    if not 1000 <= year <= 9999:
-        raise ValueError(f"year must be a four-digit calendar year, got {year}")
-    return year
 
 
 def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -85,7 +80,7 @@ def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd
 
     Returns a frame with columns ``alliance_id``, ``iso3`` and ``level`` (one row per membership).
     """
-    year = _check_year(year)
+    year = check_year(year)
     if not isinstance(members, pd.DataFrame):
         raise ValueError("members must be a pandas DataFrame like load('alliance_members')")
     missing = [c for c in ("alliance_id", "iso3", "joined", "left") if c not in members.columns]
