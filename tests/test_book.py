@@ -76,3 +76,15 @@ def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
         assert "JupyterQuiz" in page or "jupyterquiz" in page.lower(), f"{name}: no self-check quiz"
         assert "mybinder.org" in page, f"{name}: no launch button"
         assert 'id="references"' in page and 'class="citation"' in page, f"{name}: no per-chapter reference list"
+
+
+@pytest.mark.slow
+def test_data_appendix_renders_a_table_per_dataset(built_site):
+    from alliances.data import resource_names
+
+    html, _ = built_site
+    page = (html / "book" / "data_cards.html").read_text()
+    assert "|---" not in page and "| column |" not in page, "a data card table was left as raw Markdown"
+    assert page.count("<table") >= len(resource_names())
+    for name in resource_names():
+        assert f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{name}</span></code>" in page, name
