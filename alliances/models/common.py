@@ -15,3 +15,21 @@ def check_year(year, name: str = "year") -> int:
     if not 1000 <= year <= 9999:
         raise ValueError(f"{name} must be a four-digit calendar year, got {year}")
     return year
+
+
+def in_force_during(starts, ends, first_year: int, last_year: int | None = None):
+    """Boolean mask: in force on at least one day of the years ``first_year``..``last_year``.
+
+    ``starts`` and ``ends`` are date Series (an empty end means still in force). The end date is
+    exclusive, as treaty terminations are: a treaty that ends on 1 January 1980 is in force on no
+    day of 1980. Every chapter counts alliances and memberships by this one rule.
+    """
+    import pandas as pd
+
+    first = check_year(first_year, "first_year")
+    last = first if last_year is None else check_year(last_year, "last_year")
+    if last < first:
+        raise ValueError(f"the period runs backwards: {first} to {last}")
+    starts, ends = pd.to_datetime(starts), pd.to_datetime(ends)
+    begin, finish = pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last, month=12, day=31)
+    return starts.notna() & (starts <= finish) & (ends.isna() | (ends > begin))

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_year
+from alliances.models.common import check_year, in_force_during
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -106,10 +106,9 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
     keep = frame["signed"].notna() & has_obligation(frame, obligation)
     if region != ALL_REGIONS:
         keep &= frame["region"] == region
-    if end is not None:
-        keep &= frame["signed"].dt.year <= end
-    if start is not None:
-        keep &= frame["ended"].isna() | (frame["ended"].dt.year >= start)
+    if start is not None or end is not None:
+        keep &= in_force_during(frame["signed"], frame["ended"], 1000 if start is None else start,
+                                9999 if end is None else end)
     return frame[keep].sort_values(["signed", "alliance_id"], kind="stable")
 
 

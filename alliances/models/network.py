@@ -24,7 +24,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from alliances.models.common import check_year
+from alliances.models.common import check_year, in_force_during
 
 MEMBER_COLUMNS = ("alliance_id", "iso3", "joined", "left")
 BLOC_METHODS = ("components", "communities")
@@ -60,8 +60,7 @@ def members_in_year(members: pd.DataFrame, year: int) -> pd.DataFrame:
     """
     year = check_year(year)
     frame = _check_members(members)
-    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
-    active = (frame["joined"] <= end) & (frame["left"].isna() | (frame["left"] > start))
+    active = in_force_during(frame["joined"], frame["left"], year)
     return members.loc[active[active].index]
 
 

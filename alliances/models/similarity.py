@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from alliances.models.common import check_year
+from alliances.models.common import check_year, in_force_during
 
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
@@ -89,12 +89,10 @@ def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd
     levels = alliance_levels(alliances)
     if levels.index.duplicated().any():
         raise ValueError("alliance_id must be unique in alliances")
-    start, end = pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
-    joined, left = pd.to_datetime(members["joined"]), pd.to_datetime(members["left"])
-    active = joined.notna() & (joined <= end) & (left.isna() | (left >= start)) & members["iso3"].notna()
+    active = in_force_during(members["joined"], members["left"], year) & members["iso3"].notna()
     if "ended" in alliances.columns:
         ended = pd.to_datetime(alliances.set_index("alliance_id")["ended"])
-        over = set(ended[ended.notna() & (ended < start)].index)
+        over = set(ended[ended.notna() & (ended <= pd.Timestamp(year=year, month=1, day=1))].index)
         active &= ~members["alliance_id"].isin(over)
     frame = members.loc[active, ["alliance_id", "iso3"]].copy()
     frame = frame[frame["alliance_id"].isin(levels.index)]
