@@ -55,3 +55,15 @@ def test_every_chapter_counts_a_treaty_ending_on_new_years_day_the_same_way():
         assert (len(active_in(alliances, year)) == 1) is expected
         assert (len(members_in_year(members, year)) == 2) is expected
         assert (len(active_ties(alliances, members, year)) == 2) is expected
+
+
+def test_check_table_names_what_is_wrong():
+    import pandas as pd
+
+    from alliances.models.common import check_table
+
+    check_table(pd.DataFrame({"a": [1], "b": [2]}), ("a", "b"), "members", "alliance_members")
+    with pytest.raises(ValueError, match=r"members must be a pandas DataFrame like load\('alliance_members'\)"):
+        check_table([{"a": 1}], ("a",), "members", "alliance_members")
+    with pytest.raises(ValueError, match=r"missing the column\(s\) \['b'\]; it needs \['a', 'b'\]"):
+        check_table(pd.DataFrame({"a": [1]}), ("a", "b"), "members", "alliance_members")

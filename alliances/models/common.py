@@ -33,3 +33,15 @@ def in_force_during(starts, ends, first_year: int, last_year: int | None = None)
     starts, ends = pd.to_datetime(starts), pd.to_datetime(ends)
     begin, finish = pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last, month=12, day=31)
     return starts.notna() & (starts <= finish) & (ends.isna() | (ends > begin))
+
+
+def check_table(frame, needed, name: str, resource: str) -> None:
+    """ValueError unless ``frame`` is a DataFrame with the ``needed`` columns (like ``load(resource)``)."""
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{name} must be a pandas DataFrame like load('{resource}')")
+    needed = list(needed)
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {missing}; it needs {needed}")

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_year, in_force_during
+from alliances.models.common import check_table, check_year, in_force_during
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -43,11 +43,7 @@ DAYS_PER_YEAR = 365.25
 
 def _check_frame(alliances: pd.DataFrame, needed: Iterable[str] = REQUIRED) -> pd.DataFrame:
     """A copy with ``signed`` and ``ended`` as datetimes; ValueError if it cannot be an alliance list."""
-    if not isinstance(alliances, pd.DataFrame):
-        raise ValueError("alliances must be a pandas DataFrame like load('alliances')")
-    missing = [c for c in needed if c not in alliances.columns]
-    if missing:
-        raise ValueError(f"alliances is missing the column(s) {missing}; it needs {list(needed)}")
+    check_table(alliances, needed, "alliances", "alliances")
     frame = alliances.copy()
     frame["signed"] = pd.to_datetime(frame["signed"])
     frame["ended"] = pd.to_datetime(frame["ended"])

@@ -24,7 +24,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from alliances.models.common import check_year, in_force_during
+from alliances.models.common import check_table, check_year, in_force_during
 
 MEMBER_COLUMNS = ("alliance_id", "iso3", "joined", "left")
 BLOC_METHODS = ("components", "communities")
@@ -33,11 +33,7 @@ BLOC_METHODS = ("components", "communities")
 
 
 def _check_members(members: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(members, pd.DataFrame):
-        raise ValueError("members must be a pandas DataFrame like load('alliance_members')")
-    missing = [c for c in MEMBER_COLUMNS if c not in members.columns]
-    if missing:
-        raise ValueError(f"members is missing the column(s) {missing}; it needs {list(MEMBER_COLUMNS)}")
+    check_table(members, MEMBER_COLUMNS, "members", "alliance_members")
     frame = members.copy()
     frame["joined"] = pd.to_datetime(frame["joined"])
     frame["left"] = pd.to_datetime(frame["left"])

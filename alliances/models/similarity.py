@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from alliances.models.common import check_year, in_force_during
+from alliances.models.common import check_table, check_year, in_force_during
 
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
@@ -64,11 +64,7 @@ def tie_level(defence=False, offence=False, neutrality=False, non_aggression=Fal
 
 def alliance_levels(alliances: pd.DataFrame) -> pd.Series:
     """Tie level of every alliance (Series indexed by ``alliance_id``), from its obligation columns."""
-    if not isinstance(alliances, pd.DataFrame):
-        raise ValueError("alliances must be a pandas DataFrame like load('alliances')")
-    missing = [c for c in ("alliance_id", *OBLIGATIONS) if c not in alliances.columns]
-    if missing:
-        raise ValueError(f"alliances is missing the column(s) {missing}")
+    check_table(alliances, ("alliance_id", *OBLIGATIONS), "alliances", "alliances")
     levels = [tie_level(**{k: getattr(row, k) for k in OBLIGATIONS}) for row in alliances.itertuples()]
     return pd.Series(levels, index=alliances["alliance_id"].to_numpy(), name="level", dtype=int)
 
@@ -81,11 +77,7 @@ def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd
     Returns a frame with columns ``alliance_id``, ``iso3`` and ``level`` (one row per membership).
     """
     year = check_year(year)
-    if not isinstance(members, pd.DataFrame):
-        raise ValueError("members must be a pandas DataFrame like load('alliance_members')")
-    missing = [c for c in ("alliance_id", "iso3", "joined", "left") if c not in members.columns]
-    if missing:
-        raise ValueError(f"members is missing the column(s) {missing}")
+    check_table(members, ("alliance_id", "iso3", "joined", "left"), "members", "alliance_members")
     levels = alliance_levels(alliances)
     if levels.index.duplicated().any():
         raise ValueError("alliance_id must be unique in alliances")
