@@ -1,15 +1,18 @@
 """Self-check questions that work on the static website (no kernel), built on jupyterquiz.
 
-A chapter calls ``quiz([...])`` with a list of questions in jupyterquiz's format. The questions are
-checked here first, so a malformed question fails the build loudly instead of rendering a broken
+A chapter calls ``quiz("ch01")``: the questions live in ``book/selfcheck/ch01.yml`` (a YAML list in
+jupyterquiz's format), not in the notebook, so a student reading the chapter in JupyterLab does not
+see the answers in the cell's source. The questions are checked here first, so a malformed question fails the build loudly instead of rendering a broken
 quiz. jupyterquiz writes the quiz as HTML and JavaScript into the cell output; the website keeps
 that output, so readers can answer and get feedback without running anything.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+SELFCHECK_DIR = Path(__file__).resolve().parent.parent / "book" / "selfcheck"
 TYPES = ("multiple_choice", "many_choice", "numeric")
 
 
@@ -31,9 +34,24 @@ def validate(questions: list[dict[str, Any]]) -> None:
             raise ValueError(f"question {number}: every answer needs feedback that explains it")
 
 
-def quiz(questions: list[dict[str, Any]]) -> None:
-    """Validate and display a self-check quiz."""
+def load_questions(name: str) -> list[dict[str, Any]]:
+    """The questions of the quiz ``name`` (``book/selfcheck/<name>.yml``), validated."""
+    import yaml
+
+    path = SELFCHECK_DIR / f"{name}.yml"
+    if not path.is_file():
+        known = sorted(p.stem for p in SELFCHECK_DIR.glob("*.yml"))
+        raise ValueError(f"no self-check quiz named {name!r}; known quizzes: {known}")
+    questions = yaml.safe_load(path.read_text(encoding="utf-8"))
+    validate(questions)
+    return questions
+
+
+def quiz(questions: str | list[dict[str, Any]]) -> None:
+    """Display a self-check quiz: a quiz name (``"ch01"``) or a list of questions."""
     from jupyterquiz import display_quiz
 
+    if isinstance(questions, str):
+        questions = load_questions(questions)
     validate(questions)
     display_quiz(questions, colors="fdsp")
