@@ -13,6 +13,11 @@ Solution markers (see ``exercises/README.md``):
   ``_Write your answer here._``);
 * a cell tagged ``instructor`` is removed;
 * the cell tagged ``answer-key`` becomes the public key (salted digests, no hidden questions).
+
+Any other line that mentions a solution (``# Solution``, ``# SOLUTION (from Q1)``,
+``# BEGIN SOLUTION q1``, a markdown line starting "Solution:" or "Answer:") is refused with a
+:class:`FormatError` naming the notebook, cell and line: a marker spelt slightly wrong would
+otherwise leave the solution in the student version.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ MARKDOWN_PLACEHOLDER = "_Write your answer here._"
 _SOLUTION_SUFFIX = re.compile(r"#\s*SOLUTION\s*$")
 _BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
+_MENTION = re.compile(r"solution", re.IGNORECASE)
+_MARKDOWN_LABEL = re.compile(r"^[\s#>*_`-]*(solutions?|answers?)\b", re.IGNORECASE)
 
 
 class FormatError(ValueError):
@@ -158,6 +165,9 @@ def strip_solution_code(source: str, answer_names: set[str] | frozenset[str] = f
             block.append(line)
             continue
         if _SOLUTION_SUFFIX.search(line):
+            if _MENTION.search(_SOLUTION_SUFFIX.sub("", line)):
+                raise FormatError(f"{name}, line {number}: this line mentions a solution twice; "
+                                  f"only one '# SOLUTION' marker at its end is recognised: {line.strip()[:80]!r}")
             code = _SOLUTION_SUFFIX.sub("", line).rstrip()
             split = _assignment_split(code)
             lead = line[: len(line) - len(line.lstrip())]
@@ -170,6 +180,15 @@ def strip_solution_code(source: str, answer_names: set[str] | frozenset[str] = f
     if block is not None:
         raise FormatError(f"{name}: '# BEGIN SOLUTION' without a matching '# END SOLUTION'")
     return "\n".join(out)
+
+
+def check_markdown(source: str, name: str = "cell") -> None:
+    """Refuse a markdown line that labels a solution or an answer (it would reach students as is)."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if _MARKDOWN_LABEL.match(line):
+            raise FormatError(f"{name}, line {number}: this markdown line looks like a solution or answer "
+                              f"({line.strip()[:80]!r}); tag the cell 'solution' or 'instructor' so that it is "
+                              "removed from student versions")
 
 
 def public_key_source(key: dict[str, dict], salt: str) -> str:
@@ -185,6 +204,13 @@ def public_key_source(key: dict[str, dict], salt: str) -> str:
 
 def new_salt() -> str:
     return secrets.token_hex(8)
+
+
+def stable_salt(exercise: str) -> str:
+    """The salt of a published student version: fixed per exercise, so regenerating changes nothing."""
+    import hashlib
+
+    return hashlib.sha256(f"alliances published student version|{exercise}".encode()).hexdigest()[:16]
 
 
 def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None = None) -> nbformat.NotebookNode:
@@ -212,6 +238,8 @@ def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None =
                 del new.metadata["tags"]
         elif cell.cell_type == "code":
             new.source = strip_solution_code(cell.source, answer_names, where)
+        else:
+            check_markdown(cell.source, where)
         if new.cell_type == "code":
             new.outputs = []
             new.execution_count = None
