@@ -59,6 +59,9 @@ def detect_mode() -> str:
     if "mode" in _MODE_CACHE:
         return _MODE_CACHE["mode"]
     mode = "weak"
+    if os.environ.get("ALLIANCES_SANDBOX_MODE") == "weak":  # for testing the weak mode where namespaces exist
+        _MODE_CACHE["mode"] = mode
+        return mode
     if sys.platform.startswith("linux") and unshare_path():
         candidate = "root-ns" if os.geteuid() == 0 else "user-ns"
         try:
@@ -134,8 +137,17 @@ def plan_binds(secrets: list[str], data_dir: str | None) -> list[dict]:
             binds.append({"src": path, "dst": path, "kind": "symlink", "target": os.readlink(path)})
         elif os.path.isdir(path):
             expose(path, None, "system folder")
+    essential = {os.path.realpath(p) for p in [sys.prefix, sys.base_prefix, *site.getsitepackages()]}
     for path in sorted(python_paths(), key=len):
-        expose(path, None, "Python installation")
+        hidden_in = next((secret for secret in secrets if inside(path, secret)), None)
+        if hidden_in is None:
+            expose(path, None, "Python installation")
+        elif path in essential:
+            raise SandboxError(
+                f"cannot isolate: the Python installation {path} lies inside {hidden_in}, which submissions "
+                "must not see; install the course's Python environment outside it (e.g. python3 -m venv "
+                "~/venvs/alliances) and grade from there")
+        # other sys.path entries inside a secret folder (a test folder, the repository) are simply not exposed
     if data_dir:
         expose(data_dir, DATA_MOUNT, "course data")
     for name in DEVICES:
