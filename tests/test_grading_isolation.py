@@ -281,7 +281,7 @@ def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(unpriv
         pytest.skip(f"user namespaces are not available to an ordinary user here: {probe.stderr.strip()}")
     folder = _owned_folder(unprivileged_user)
     try:
-        mark = "allmark-sigkill2"
+        mark = "allmark-sk-user"
         exercises, submissions, out = _long_batch(folder, mark)
         _chown_tree(folder, unprivileged_user)
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}

@@ -14,15 +14,16 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 EXERCISE = "ch91_secret"
-NEEDLES = ("quokka-zanzibar-4417", "918273645", "0.731642")
+# written backwards, so that no file of the repository holds the answers (the weak mode can read it)
+NEEDLES = tuple(n[::-1] for n in ("7144-rabiznaz-akkouq", "546372819", "246137.0"))
 KEY_SOURCE = '''from alliances.checking import Checker
 
 check = Checker({
-    "q1": {"answer": "word", "kind": "text", "expected": "quokka-zanzibar-4417", "points": 1},
-    "q2": {"answer": "number", "kind": "integer", "expected": 918273645, "points": 1, "hidden": True},
-    "q3": {"answer": "share", "kind": "number", "expected": 0.731642, "tol": 0.0000005, "points": 1},
+    "q1": {"answer": "word", "kind": "text", "expected": "%s", "points": 1},
+    "q2": {"answer": "number", "kind": "integer", "expected": %s, "points": 1, "hidden": True},
+    "q3": {"answer": "share", "kind": "number", "expected": %s, "tol": 0.0000005, "points": 1},
     "q4": {"answer": "report", "kind": "text", "expected": "nothing", "points": 0},
-})'''
+})''' % NEEDLES
 
 
 def write_exercise(folder: Path) -> Path:
