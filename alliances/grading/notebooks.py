@@ -176,6 +176,11 @@ def strip_solution_code(source: str, answer_names: set[str] | frozenset[str] = f
             else:
                 out.append(f"{code[:split].rstrip()} = ...")
             continue
+        if _MENTION.search(line):
+            raise FormatError(
+                f"{name}, line {number}: the line mentions a solution but is not a recognised marker "
+                f"({line.strip()[:80]!r}); use '# SOLUTION' at the end of the line, or '# BEGIN SOLUTION' / "
+                "'# END SOLUTION' alone on their lines (exact spelling, capitals), or tag the cell 'solution'")
         out.append(line)
     if block is not None:
         raise FormatError(f"{name}: '# BEGIN SOLUTION' without a matching '# END SOLUTION'")
@@ -222,7 +227,7 @@ def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None =
     cells = []
     for number, cell in enumerate(nb.cells):
         cell_tags = tags(cell)
-        where = f"{exercise}, cell {number}"
+        where = f"{exercise}, cell {number + 1}"
         if INSTRUCTOR_TAG in cell_tags:
             continue
         new = copy.deepcopy(cell)
