@@ -201,6 +201,23 @@ def test_user_namespace_mode_as_an_unprivileged_user(unprivileged_user, tmp_pyth
 
 
 @pytest.mark.slow
+def test_own_mode_with_python_in_a_venv_under_tmp(tmp_python, tmp_path):
+    """The sandbox mounts a scratch /tmp, but a Python installed under /tmp must still be reachable."""
+    if MODE == "weak":
+        pytest.skip("no namespaces here: the weak mode test below uses the same venv")
+    folder = Path(tempfile.mkdtemp(prefix="alliances-tmpvenv-", dir="/tmp"))
+    try:
+        mark = "allmark-tmpvenv"
+        exercises, submissions, out = _batch(folder, mark)
+        done = subprocess.run(_grade_command(tmp_python, exercises, submissions, out),
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+        _check_batch(out, MODE, mark)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.slow
 def test_weak_mode_as_root_finds_nothing_and_leaves_nothing(tmp_python):
     if os.geteuid() != 0:
         pytest.skip("as an ordinary user the weak mode cannot hide your files (the guide says so)")
