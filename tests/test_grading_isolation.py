@@ -247,6 +247,23 @@ def test_weak_mode_as_root_refuses_when_python_is_private(tmp_path, monkeypatch)
         Sandbox([tmp_path], allow_weak=True)
 
 
+def test_weak_mode_as_root_refuses_when_the_sandbox_user_could_read_the_exercises(tmp_python):
+    if os.geteuid() != 0:
+        pytest.skip("only root drops to another uid")
+    folder = Path(tempfile.mkdtemp(prefix="alliances-open-", dir="/tmp"))
+    try:
+        os.chmod(folder, 0o755)
+        attacks.write_exercise(folder)
+        code = ("from alliances.grading.sandbox import Sandbox, SandboxError\n"
+                f"try:\n    Sandbox([{str(folder)!r}], allow_weak=True)\nexcept SandboxError as exc:\n    print(exc)")
+        done = subprocess.run([str(tmp_python), "-W", "ignore", "-c", code], capture_output=True, text=True,
+                              env={**os.environ, "ALLIANCES_SANDBOX_MODE": "weak", "PYTHONPATH": str(ROOT)},
+                              timeout=120)
+        assert "could read" in done.stdout and str(folder) in done.stdout, done.stdout + done.stderr
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # -- the grader's own death ----------------------------------------------------------------------
 
 
