@@ -142,3 +142,27 @@ def test_read_safely_checks_the_size_before_reading(tmp_path):
     small.write_bytes(b"{}")
     assert read_safely(small)[:2] == (b"{}", "")
     assert read_safely(small, cap=1)[0] is None
+
+
+def test_grading_imports_run_one_way():
+    """grade -> sandbox/runner/gradebook/scoring -> notebooks, checking, common; assign needs no grading side."""
+    import ast
+
+    folder = Path(__file__).resolve().parent.parent / "alliances" / "grading"
+    allowed = {
+        "common": set(), "notebooks": set(), "submissions": {"common"}, "isolation": set(), "reaper": set(),
+        "runner": set(), "gradebook": {"common"}, "assign": {"common", "notebooks"}, "outcome": set(),
+        "sandbox": {"isolation", "outcome", "reaper"}, "scoring": {"notebooks", "submissions"},
+        "grade": {"common", "gradebook", "notebooks", "sandbox", "scoring", "submissions"},
+        "gradescope": {"common", "gradebook", "sandbox", "scoring", "submissions"},
+    }
+    for path in folder.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("alliances.grading"):
+                found |= {node.module.split(".")[2]} if node.module.count(".") >= 2 else {a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name.split(".")[2] for a in node.names if a.name.startswith("alliances.grading.")}
+        assert found <= allowed[path.stem], (path.stem, found - allowed[path.stem])

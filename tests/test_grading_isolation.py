@@ -383,6 +383,9 @@ def test_no_verdict_is_computed_inside_the_sandbox_and_the_key_never_reaches_it(
     # every question of every submission was judged here, in the grader's process
     assert verdict_pids == [os.getpid()] * (4 * 2)
     assert any(kind == "stdin" for kind, _ in sent)
+    # each run (probe included) starts from a runner of its own, never one an earlier run could reach
+    runners = [text.split()[-1] for kind, text in sent if kind == "argv"]
+    assert len(runners) == 3 and len(set(runners)) == 3 and all(r.endswith("/grading/runner.py") for r in runners)
     for where, text in sent:
         for needle in attacks.NEEDLES:
             assert needle not in text, f"the answer {needle!r} was sent to the sandbox ({where})"

@@ -25,11 +25,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from alliances.grading.common import default_exercises_dir, sanitise_id, write_atomically  # noqa: F401
+from alliances.grading.common import default_exercises_dir, write_atomically
 from alliances.grading.gradebook import result_path, write_outputs
 from alliances.grading.notebooks import FormatError
 from alliances.grading.sandbox import Limits, Sandbox, SandboxError
-from alliances.grading.scoring import Exercises, grade_submission, judge_answers  # noqa: F401
+from alliances.grading.scoring import Exercises, grade_submission
 from alliances.grading.submissions import Submission, counting_submissions, discover
 
 

@@ -1,9 +1,10 @@
 """The grader's outputs, all rebuilt from the per-submission result files in ``results/``.
 
-* ``gradebook.csv``: one row per submission (student, exercise, one column per question id,
-  total, max_total, status, reason); plain UTF-8 CSV with a header row, ready for an LMS import.
+* ``gradebook.csv``: one row per submitted file (student, exercise, one column per question id,
+  total, max_total, status, reason, file); plain UTF-8 CSV with a header row, ready for an LMS
+  import. Files of one student and exercise that do not count (a conflict) have status ``conflict``.
 * ``feedback/<student>/<exercise>.md``: per question, the same messages as ``check`` (hidden
-  checks only say passed or failed).
+  checks only say passed or failed); a file that does not count gets ``<exercise>.not-counted-<id>.md``.
 * ``gradescope/<student>/<exercise>/results.json`` (optional): Gradescope's autograder format.
 
 Only the trusted process writes here, each file atomically (temporary file + ``os.replace``).
