@@ -65,7 +65,7 @@ def _host_ipc_leftovers() -> list[str]:
     return left
 
 
-def _batch(folder: Path, mark: str) -> tuple[Path, Path, Path]:
+def _batch(folder: Path, mark: str, only: tuple[str, ...] | None = None) -> tuple[Path, Path, Path]:
     exercises, submissions, out = folder / "exercises", folder / "submissions", folder / "out"
     attacks.write_exercise(exercises)
     right = ('word = "-".join(["Quokka", "Zanzibar", "4417"])\nnumber = 918273644 + 1\nshare = 0.731641 + 1e-6\n'
@@ -75,6 +75,8 @@ def _batch(folder: Path, mark: str) -> tuple[Path, Path, Path]:
              "ipc_a_write": [attacks.IPC_WRITE], "ipc_b_read": [attacks.IPC_READ],
              "daemon": [attacks.daemon(mark)]}
     for student, cells in cases.items():
+        if only and student not in only:
+            continue
         path = submissions / student / f"{attacks.EXERCISE}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(attacks.submission(cells))
@@ -89,24 +91,30 @@ def _check_batch(out: Path, mode: str, mark: str, strict_ipc: bool = True) -> No
     results = _results(out)
     assert {r["sandbox"] for r in results.values()} == {mode}
     assert results["alice"]["total"] == 3, results["alice"]
+    rows = list(csv.DictReader((out / "gradebook.csv").open()))
+    assert len(rows) == len(results) and {r["status"] for r in rows} == {"graded"}
+    if "searcher" not in results:
+        return _check_tamper(results["tamper"]["answers"], mode)
     searcher = results["searcher"]
     assert searcher["answers"]["report"] == "nothing", searcher["answers"]
     assert searcher["status"] == "graded", searcher["reason"]
     stats = eval(searcher["answers"]["word"][len("searched "):], {})  # a dict literal built by the test's own submission
     assert stats["procs"] >= 1 and stats["files"] > 0, stats
-    tamper = results["tamper"]["answers"]
+    _check_tamper(results["tamper"]["answers"], mode)
+    if strict_ipc:
+        assert results["ipc_b_read"]["answers"]["report"] == "nothing"
+    assert _host_ipc_leftovers() == []
+    assert _marked(mark) == []
+    assert len(rows) == 6
+
+
+def _check_tamper(tamper: dict, mode: str) -> None:
     assert tamper["report"] == "nothing", tamper
     assert tamper["word"].startswith("caps 0000000000000000 0000000000000000"), tamper["word"]
     if mode != "weak":
         assert tamper["word"].split()[3] == "0000000000000000", tamper["word"]  # bounding set empty too
     if mode != "user-ns":
         assert tamper["word"].split()[-1] != "0", "a submission ran as root"
-    if strict_ipc:
-        assert results["ipc_b_read"]["answers"]["report"] == "nothing"
-    assert _host_ipc_leftovers() == []
-    assert _marked(mark) == []
-    rows = list(csv.DictReader((out / "gradebook.csv").open()))
-    assert len(rows) == 6 and {r["status"] for r in rows} == {"graded"}
 
 
 @pytest.mark.slow
@@ -208,7 +216,7 @@ def test_own_mode_with_python_in_a_venv_under_tmp(tmp_python, tmp_path):
     folder = Path(tempfile.mkdtemp(prefix="alliances-tmpvenv-", dir="/tmp"))
     try:
         mark = "allmark-tmpvenv"
-        exercises, submissions, out = _batch(folder, mark)
+        exercises, submissions, out = _batch(folder, mark, only=("alice", "tamper"))
         done = subprocess.run(_grade_command(tmp_python, exercises, submissions, out),
                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
