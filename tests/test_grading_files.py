@@ -166,3 +166,18 @@ def test_grading_imports_run_one_way():
             elif isinstance(node, ast.Import):
                 found |= {a.name.split(".")[2] for a in node.names if a.name.startswith("alliances.grading.")}
         assert found <= allowed[path.stem], (path.stem, found - allowed[path.stem])
+
+
+def test_files_changed_behind_the_graders_back_are_rewritten_and_reported(tmp_path):
+    from alliances.grading.grade import _verify
+
+    book, result = tmp_path / "gradebook.csv", tmp_path / "results" / "a.json"
+    result.parent.mkdir()
+    book.write_text("student,total\nann,1\n")
+    result.write_text('{"total": 1}\n')
+    written = {book: "student,total\nann,1\n", result: '{"total": 1}\n'}
+    book.write_text("student,total\nann,6\n")   # a daemon's forgery
+    messages = []
+    assert _verify(written, messages.append) == [str(book)]
+    assert book.read_text() == "student,total\nann,1\n" and "rewritten" in messages[0]
+    assert _verify(written, messages.append) == []
