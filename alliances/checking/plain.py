@@ -9,6 +9,8 @@ built-ins are unwrapped through the built-in's own method (``float.__float__(x)`
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from typing import Any
 
 
@@ -91,9 +93,41 @@ def to_text(value: Any) -> str:
     return normalise_text(str.__str__(value))
 
 
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_/]+")
+_SPELLING = {
+    # US -> UK spellings of words a course on alliances uses; both sides of a comparison are folded
+    "defense": "defence", "defenses": "defences", "offense": "offence", "offenses": "offences",
+    "pretense": "pretence", "license": "licence", "center": "centre", "centers": "centres",
+    "centered": "centred", "theater": "theatre", "theaters": "theatres", "fiber": "fibre",
+    "liter": "litre", "meter": "metre", "meters": "metres", "program": "programme",
+    "programs": "programmes", "catalog": "catalogue", "dialog": "dialogue", "gray": "grey",
+    "judgment": "judgement", "enrollment": "enrolment", "fulfill": "fulfil", "aluminum": "aluminium",
+    "maneuver": "manoeuvre", "maneuvers": "manoeuvres",
+}
+_OUR = re.compile(r"\b(arm|behavi|col|endeav|fav|flav|harb|hon|hum|lab|neighb|rum|savi|vig|val|vap)or(s|ed|ing|ite|ites|able|ably|hood|hoods|ful)?\b")
+_IZE = re.compile(r"\b(\w{2,}?)(i|y)z(e|es|ed|ing|ation|ations|er|ers)\b")
+_LL = re.compile(r"\b(travel|cancel|model|label|level|signal|counsel|fuel|total|channel)(ed|ing|er|ers)\b")
+_ARTICLE = re.compile(r"^(the|a|an) (?=\S)")
+
+
 def normalise_text(text: str) -> str:
-    """Case, surrounding spaces and repeated spaces do not matter in text answers."""
-    return " ".join(text.split()).casefold()
+    """Fold a text answer so that only its words count, not how they were typed.
+
+    Case, accents (NFKD: "protégé" = "protege"), hyphens, dashes, underscores and slashes (as
+    spaces: "Asia-Pacific" = "Asia Pacific"), other punctuation ("U.S." = "US"), spacing, a
+    leading article ("the protégé" = "protégé") and common US/UK spellings (defense/defence,
+    -ize/-ise, -yze/-yse, center/centre, program/programme, -or/-our, -l-/-ll-) do not matter.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _SEPARATORS.sub(" ", text)
+    text = "".join(ch for ch in text if ch == " " or not unicodedata.category(ch).startswith(("P", "C")))
+    text = " ".join(text.split())
+    text = _OUR.sub(lambda m: f"{m[1]}our{m[2] or ''}", text)
+    text = _IZE.sub(lambda m: f"{m[1]}{m[2]}s{m[3]}", text)
+    text = _LL.sub(lambda m: f"{m[1]}l{m[2]}", text)
+    text = " ".join(_SPELLING.get(word, word) for word in text.split())
+    return _ARTICLE.sub("", text)
 
 
 def to_bool(value: Any) -> bool:
