@@ -1,15 +1,17 @@
 """Chapter 1 model: select alliances by obligation, region and era, and measure how long they last.
 
 An alliance is a row of ``load("alliances")``: a treaty with a ``signed`` date, an ``ended`` date
-(missing while it is still in force) and one boolean column per obligation it contains. Years are
-whole calendar years, and an alliance counts as *active in year y* when it was in force at any time
-during that year:
+(missing while it is still in force) and one boolean column per obligation it contains; a row with
+no obligation at all (AUKUS) is not an alliance (:func:`alliances.models.common.is_alliance`) and is
+left out when ``obligation="any"``. Years are whole calendar years, and an alliance counts as
+*active in year y* by the course's one rule, :func:`alliances.models.common.in_force_during`, dated
+from signature: from ``signed`` up to, but not including, ``ended``, on at least one day of y:
 
-    signed <= 31 December y   and   (ended is missing  or  ended >= 1 January y),
+    signed <= 31 December y   and   (ended is missing  or  ended > 1 January y),
 
-that is ``year(signed) <= y <= year(ended)``. It *overlaps an era* ``[start, end]`` when it was active
-in at least one year of the era: ``year(signed) <= end`` and (``ended`` missing or
-``year(ended) >= start``). Its *lifespan* in years, measured on a given date ``as_of``, is
+so a treaty that ended on 1 January 1980 is active in 1979 and not in 1980. It *overlaps an era*
+``[start, end]`` when it was active in at least one year of the era. Its *lifespan* in years,
+measured on a given date ``as_of``, is
 
     L = (min(ended, as_of) - signed) / 365.25 days
 
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_table, check_year, in_force_during
+from alliances.models.common import check_date, check_table, check_year, in_force_during, is_alliance
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -72,13 +74,15 @@ def _obligation_set(obligation) -> tuple[str, ...]:
 def has_obligation(alliances: pd.DataFrame, obligation="any") -> pd.Series:
     """Boolean mask: rows whose treaty contains the obligation (or at least one of several given).
 
-    ``obligation`` is ``"any"``, one name from ``OBLIGATIONS`` or a list of them (any-of). A missing
-    flag counts as False: the data record an obligation only where the source attests it.
+    ``obligation`` is ``"any"`` (at least one obligation: the alliances, see
+    :func:`alliances.models.common.is_alliance`), one name from ``OBLIGATIONS`` or a list of them
+    (any-of). A missing flag counts as False: the data record an obligation only where the source
+    attests it.
     """
     frame = _check_frame(alliances)
     chosen = _obligation_set(obligation)
     if not chosen:
-        return pd.Series(True, index=frame.index)
+        return is_alliance(frame)
     flags = frame[list(chosen)].fillna(False).astype(bool)
     return flags.any(axis=1)
 
@@ -109,7 +113,7 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
 
 
 def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The alliances in force at any time during calendar ``year`` (signed by its end, not ended before it)."""
+    """The alliances in force on at least one day of calendar ``year`` (signed by its end; the end date is exclusive)."""
     year = check_year(year)
     return filter_alliances(alliances, start=year, end=year)
 
@@ -124,16 +128,12 @@ def count_active(alliances: pd.DataFrame, years: Iterable[int]) -> pd.Series:
 def lifespan_years(alliances: pd.DataFrame, as_of) -> pd.Series:
     """Years from signature to end, or to ``as_of`` for alliances still in force (indexed like the input).
 
-    An alliance that ended after ``as_of`` is measured to ``as_of``: its lifespan *so far*. Rows without
+    ``as_of`` is a date (``"2025-06-30"``, a Timestamp) or a year (2025 means 1 January 2025). An
+    alliance that ended after ``as_of`` is measured to ``as_of``: its lifespan *so far*. Rows without
     a signed date give NaN. ``as_of`` before an alliance's signature is impossible and raises ValueError.
     """
     frame = _check_frame(alliances, ("alliance_id", "signed", "ended"))
-    try:
-        as_of = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"as_of must be a date such as '2025-01-01', got {as_of!r}") from exc
-    if pd.isna(as_of):
-        raise ValueError("as_of must be a date, not missing")
+    as_of = check_date(as_of, "as_of")
     early = frame["signed"].notna() & (frame["signed"] > as_of)
     if early.any():
         row = frame[early].iloc[0]
