@@ -117,5 +117,7 @@ def quiz(questions: str | list[dict[str, Any]]) -> None:
 
     if isinstance(questions, str):
         questions = load_questions(questions)
-    validate(questions)
-    display_quiz([normalise(q) for q in questions], colors="fdsp")
+    else:
+        validate(questions)
+        questions = [normalise(q) for q in questions]
+    display_quiz(questions, colors="fdsp")

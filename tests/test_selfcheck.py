@@ -276,3 +276,21 @@ def test_emulator_agrees_with_jupyterquiz_itself(tmp_path):
             assert browser == {"error": "RangeError"}
             continue
         assert {"correct": mine[0], "feedback": mine[1]} == browser, case
+
+
+def test_quiz_sends_jupyterquiz_no_precision_0(monkeypatch):
+    """quiz() displays every quiz, validated, and hands jupyterquiz only normalised questions."""
+    import jupyterquiz
+
+    from alliances.selfcheck import quiz
+
+    shown = []
+    monkeypatch.setattr(jupyterquiz, "display_quiz", lambda questions, **kwargs: shown.append(questions))
+    for path in QUIZZES:
+        quiz(path.stem)
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        quiz(raw)
+        assert shown[-1] == shown[-2] == [normalise(q) for q in raw]
+    assert all(q.get("precision") != 0 for questions in shown for q in questions)
+    with pytest.raises(ValueError, match="no self-check quiz named"):
+        quiz("ch99-missing")
