@@ -209,3 +209,18 @@ def test_us_taiwan_treaty_is_in_force_in_1979_and_not_1980_everywhere():
         assert ("us_taiwan" in set(active_ties(alliances, members, year)["alliance_id"])) is expected
         table = portfolios(alliances, members, year, states=["TWN", "USA"])
         assert bool(table.loc["USA", "TWN"] == 3) is expected
+
+
+def test_a_single_year_where_a_list_is_needed_is_a_clear_error():
+    from alliances.data import load
+    from alliances.models.explorer import count_active
+    from alliances.models.network import network_by_year
+
+    alliances, members = load("alliances"), load("alliance_members")
+    with pytest.raises(ValueError, match=r"years must be a list or range of years such as \[1960, 1970\], got 1960"):
+        count_active(alliances, 1960)
+    with pytest.raises(ValueError, match="years must be a list or range of years"):
+        network_by_year(members, "1960")
+    with pytest.raises(ValueError, match=r"years \(item 2\) must be a whole number"):
+        count_active(alliances, [1960, 1960.5])
+    assert count_active(alliances, range(1960, 1962)).index.tolist() == [1960, 1961]

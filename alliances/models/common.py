@@ -120,6 +120,17 @@ def check_year(year, name: str = "year") -> int:
     return year
 
 
+def check_years(years, name: str = "years") -> list[int]:
+    """A list of whole four-digit years (a range or list); a single year or a string is a clear error."""
+    if isinstance(years, (str, bytes)) or isinstance(years, numbers.Number) or years is None:
+        raise ValueError(f"{name} must be a list or range of years such as [1960, 1970], got {_shown(years)}")
+    try:
+        items = list(years)
+    except TypeError:
+        raise ValueError(f"{name} must be a list or range of years such as [1960, 1970], got {_shown(years)}") from None
+    return [check_year(y, f"{name} (item {k})") for k, y in enumerate(items, start=1)]
+
+
 def in_force_during(starts, ends, first_year: int, last_year: int | None = None):
     """Boolean mask: in force on at least one day of the years ``first_year``..``last_year``.
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_date, check_table, check_year, in_force_during, is_alliance
+from alliances.models.common import check_date, check_table, check_year, check_years, in_force_during, is_alliance
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -121,7 +121,7 @@ def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
 def count_active(alliances: pd.DataFrame, years: Iterable[int]) -> pd.Series:
     """Number of alliances active in each of ``years`` (a Series indexed by year)."""
     frame = _check_frame(alliances)
-    years = [check_year(y) for y in years]
+    years = check_years(years)
     return pd.Series([len(active_in(frame, y)) for y in years], index=pd.Index(years, name="year"), name="active")
 
 

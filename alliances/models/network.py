@@ -26,7 +26,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from alliances.models.common import alliances_in_force, check_table, check_year, in_force_during
+from alliances.models.common import alliances_in_force, check_table, check_year, check_years, in_force_during
 
 MEMBER_COLUMNS = ("alliance_id", "iso3", "joined", "left")
 BLOC_METHODS = ("components", "communities")
@@ -182,7 +182,7 @@ def network_by_year(members: pd.DataFrame, years, method: str = "components",
     Adds ``largest_share``, the share of allied states that sit in the largest bloc
     (``largest_bloc / states``; 0 when no state has an alliance that year).
     """
-    years = [check_year(y) for y in years]
+    years = check_years(years)
     if not years:
         raise ValueError("years must list at least one year")
     rows = []
