@@ -289,3 +289,32 @@ def test_hidden_parts_are_announced_but_not_revealed():
     assert set(public) == {"q1", "q2"} and public["q1"]["hidden_parts"] == 1 and public["q2"]["hidden_total"] == 2
     plain_key = {"q1": key["q1"]}
     assert Checker(plain_key)("q1", 3).message == "correct, well done!"
+
+
+@pytest.mark.parametrize("form", ["full", "public"])
+def test_exact_and_computed_numbers_are_read_fairly(form):
+    from decimal import Decimal
+    from fractions import Fraction
+
+    check = both({"share": {"answer": "x", "kind": "number", "expected": 1 / 13, "decimals": 4},
+                  "count": {"answer": "n", "kind": "integer", "expected": 12}})[form]
+    assert check("share", Fraction(1, 13)).passed and check("share", Decimal("0.0769")).passed
+    assert not check("share", Fraction(1, 12)).passed
+    assert check("count", sum([0.1] * 120)).passed, "11.999999999999998 from a float sum is 12"
+    assert check("count", 12.5).status == "invalid" and check("count", 12.001).status == "invalid"
+    one = check("share", pd.Series([0.0769]))
+    assert one.status == "invalid" and "take the value out" in one.message
+
+
+def test_the_grader_sees_the_same_value_as_the_check():
+    """Answers travel from the sandbox as plain data; the verdict must not change on the way."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from alliances.checking import judge
+    from alliances.checking.plain import from_jsonable, to_jsonable
+
+    spec = {"answer": "x", "kind": "number", "expected": 1 / 13, "decimals": 4}
+    for value in (Fraction(1, 13), Decimal("0.0769"), np.float32(0.0769), 0.0769, np.array(0.0769), 0.5, [0.0769]):
+        direct = judge("q", spec, value).status
+        assert judge("q", spec, from_jsonable(to_jsonable(value))).status == direct, value

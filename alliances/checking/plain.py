@@ -8,6 +8,8 @@ built-ins are unwrapped through the built-in's own method (``float.__float__(x)`
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import math
 import re
 import unicodedata
@@ -66,7 +68,15 @@ def to_number(value: Any) -> float:
         return float(int.__int__(value))
     if issubclass(kind, float):
         number = float.__float__(value)
+    elif kind is fractions.Fraction:
+        number = fractions.Fraction.__float__(value)
+    elif kind is decimal.Decimal:
+        number = decimal.Decimal.__float__(value)
     else:
+        items = _sequence_items(value) if kind in (list, tuple) or kind.__module__.split(".")[0] in ("numpy", "pandas") else None
+        if items is not None and len(items) == 1:
+            raise AnswerTypeError(f"expected one number, but got a {kind.__name__} holding one value "
+                                  f"({describe(value)}): take the value out, e.g. with float(...) or .item().")
         raise AnswerTypeError(f"expected a number, but got {describe(value)}.")
     if math.isnan(number):
         raise AnswerTypeError(
@@ -79,10 +89,12 @@ def to_number(value: Any) -> float:
 
 
 def to_integer(value: Any) -> int:
+    """A whole number; a float within rounding error of one (11.999999999999998 from a sum) counts."""
     number = to_number(value)
-    if not number.is_integer():
+    nearest = round(number)
+    if abs(number - nearest) > 1e-9 * max(1.0, abs(number)):
         raise AnswerTypeError(f"expected a whole number, but got {number!r}.")
-    return int(number)
+    return int(nearest)
 
 
 def to_text(value: Any) -> str:
@@ -172,6 +184,10 @@ def to_jsonable(value: Any, depth: int = 0) -> Any:
         return int.__int__(value)
     if issubclass(kind, float):
         return float.__float__(value)
+    if kind is fractions.Fraction:
+        return fractions.Fraction.__float__(value)
+    if kind is decimal.Decimal:
+        return decimal.Decimal.__float__(value)
     if issubclass(kind, str):
         return str.__str__(value)[:10_000]
     items = _sequence_items(value)
