@@ -191,15 +191,16 @@ def test_aukus_is_not_an_alliance_in_any_model():
     assert "aukus" not in set(active_in(alliances, 2025)["alliance_id"])
 
 
-def test_us_taiwan_treaty_is_in_force_in_1979_and_not_1980_everywhere():
-    """The treaty ended on 1 January 1980 (end date exclusive): no day of 1980 is covered."""
+def test_us_taiwan_treaty_is_in_force_from_1955_to_1979_everywhere():
+    """In force from 3 March 1955 (signed 2 December 1954) to 1 January 1980, end date exclusive:
+    every model says 1955-1979, none says 1954 or 1980."""
     from alliances.data import load
     from alliances.models.explorer import active_in
     from alliances.models.network import alliance_graph, alliance_members, members_in_year
     from alliances.models.similarity import active_ties, portfolios
 
     alliances, members = load("alliances"), load("alliance_members")
-    for year, expected in ((1979, True), (1980, False)):
+    for year, expected in ((1954, False), (1955, True), (1979, True), (1980, False)):
         assert ("us_taiwan" in set(active_in(alliances, year)["alliance_id"])) is expected
         for given in (None, alliances):
             assert ("us_taiwan" in set(members_in_year(members, year, given)["alliance_id"])) is expected

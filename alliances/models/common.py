@@ -193,18 +193,33 @@ def _flag(value) -> bool:
     return bool(value)
 
 
+def treaty_starts(alliances):
+    """When each treaty starts to bind: its ``in_force`` date where known, else its ``signed`` date.
+
+    Memberships start at entry into force too (``joined``), so every model dates a treaty the same way.
+    """
+    import pandas as pd
+
+    signed = pd.to_datetime(alliances["signed"]) if "signed" in alliances.columns else \
+        pd.Series(pd.NaT, index=alliances.index, dtype="datetime64[ns]")
+    if "in_force" not in alliances.columns:
+        return signed
+    return pd.to_datetime(alliances["in_force"]).fillna(signed)
+
+
 def alliances_in_force(alliances, year: int) -> set:
     """The ids of the treaties that are alliances (:func:`is_alliance`) and in force during ``year``.
 
-    A treaty is in force from ``signed`` up to, not including, ``ended`` (:func:`in_force_during`);
-    a missing ``signed`` (or column) leaves the start to the memberships' ``joined`` dates, a missing
-    ``ended`` means still in force. The network and similarity models keep only memberships of these.
+    A treaty is in force from its start (:func:`treaty_starts`) up to, not including, ``ended``
+    (:func:`in_force_during`); a missing start leaves it to the memberships' ``joined`` dates, a
+    missing ``ended`` means still in force. The network and similarity models keep only memberships
+    of these.
     """
     import pandas as pd
 
     check_table(alliances, ("alliance_id", *OBLIGATIONS), "alliances", "alliances")
     never = pd.Series(pd.NaT, index=alliances.index, dtype="datetime64[ns]")
-    starts = pd.to_datetime(alliances["signed"]) if "signed" in alliances.columns else never
+    starts = treaty_starts(alliances)
     ends = pd.to_datetime(alliances["ended"]) if "ended" in alliances.columns else never
     current = in_force_during(starts.fillna(pd.Timestamp.min.ceil("D")), ends, year)
     return set(alliances.loc[current & is_alliance(alliances), "alliance_id"])

@@ -4,12 +4,14 @@ An alliance is a row of ``load("alliances")``: a treaty with a ``signed`` date, 
 (missing while it is still in force) and one boolean column per obligation it contains; a row with
 no obligation at all (AUKUS) is not an alliance (:func:`alliances.models.common.is_alliance`) and is
 left out when ``obligation="any"``. Years are whole calendar years, and an alliance counts as
-*active in year y* by the course's one rule, :func:`alliances.models.common.in_force_during`, dated
-from signature: from ``signed`` up to, but not including, ``ended``, on at least one day of y:
+*active in year y* when it was in force on at least one day of y, by the course's one rule
+(:func:`alliances.models.common.in_force_during`): from entry into force (``in_force``, or
+``signed`` where the entry-into-force date is not known) up to, but not including, ``ended``:
 
-    signed <= 31 December y   and   (ended is missing  or  ended > 1 January y),
+    start <= 31 December y   and   (ended is missing  or  ended > 1 January y),
 
-so a treaty that ended on 1 January 1980 is active in 1979 and not in 1980. It *overlaps an era*
+so the US-Taiwan treaty (in force 3 March 1955, ended 1 January 1980) is active from 1955 to 1979,
+not in 1954 or 1980, exactly as its memberships are in the network model. It *overlaps an era*
 ``[start, end]`` when it was active in at least one year of the era. Its *lifespan* in years,
 measured on a given date ``as_of``, is
 
@@ -26,7 +28,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_date, check_table, check_year, check_years, in_force_during, is_alliance
+from alliances.models.common import (check_date, check_table, check_year, check_years, in_force_during, is_alliance,
+                                     treaty_starts)
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -107,13 +110,13 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
     if region != ALL_REGIONS:
         keep &= frame["region"] == region
     if start is not None or end is not None:
-        keep &= in_force_during(frame["signed"], frame["ended"], 1000 if start is None else start,
+        keep &= in_force_during(treaty_starts(frame), frame["ended"], 1000 if start is None else start,
                                 9999 if end is None else end)
     return frame[keep].sort_values(["signed", "alliance_id"], kind="stable")
 
 
 def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The alliances in force on at least one day of calendar ``year`` (signed by its end; the end date is exclusive)."""
+    """The alliances in force on at least one day of calendar ``year`` (from entry into force; the end date is exclusive)."""
     year = check_year(year)
     return filter_alliances(alliances, start=year, end=year)
 
