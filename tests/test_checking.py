@@ -93,6 +93,7 @@ def test_wrong_answers_in_other_kinds(form):
 def test_hints_and_unknown_questions():
     check = CHECKERS["plain"]
     assert "Use the closed form" in check("num", 0.9).message
+    assert check("NUM", 0.62).passed and check(" Num ", 0.62).passed, "the id as printed in the statement (Q1) works"
     unknown = check("nope", 1)
     assert unknown.status == "invalid" and "'num'" in unknown.message
     assert check("secret", 1.0).status == "invalid", "hidden questions are not offered to students"

@@ -294,3 +294,29 @@ def test_quiz_sends_jupyterquiz_no_precision_0(monkeypatch):
     assert all(q.get("precision") != 0 for questions in shown for q in questions)
     with pytest.raises(ValueError, match="no self-check quiz named"):
         quiz("ch99-missing")
+
+
+QUIZ_CELL = re.compile(r'^from alliances\.selfcheck import quiz\s+(quiz\("([\w-]+)"\)\s*)+$')
+
+
+def test_quiz_cells_hold_no_answers_and_every_quiz_is_shown():
+    """A chapter's quiz cell only names its quizzes; the answers stay in book/selfcheck/ (issue 16.5)."""
+    import nbformat
+
+    book = SELFCHECK_DIR.parent
+    used = set()
+    for path in sorted(book.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or "quiz" not in cell.source:
+                continue
+            source = cell.source.strip()
+            assert QUIZ_CELL.match(source), f"{path.name}: a quiz cell must only call quiz(name): {source[:80]!r}"
+            assert "remove-input" in cell.metadata.get("tags", []), f"{path.name}: quiz cell needs remove-input"
+            names = re.findall(r'quiz\("([\w-]+)"\)', source)
+            assert all(n == path.stem.split("_")[0] or n.startswith(path.stem.split("_")[0] + "-") for n in names)
+            used.update(names)
+            for name in names:
+                for question in load_questions(name):
+                    for answer in question["answers"]:
+                        assert answer["feedback"] not in source
+    assert used == {p.stem for p in QUIZZES}, "every quiz file is shown on its chapter page, and only those"

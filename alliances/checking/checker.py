@@ -84,6 +84,8 @@ class Checker:
     def __call__(self, question_id: Any, value: Any = ...) -> Result:
         """Judge ``value`` as the answer to ``question_id``; always returns a Result, never raises."""
         key = question_id if type(question_id) is str else None
+        if key is not None and key not in self.answer_key:  # "Q1" or " q1" for "q1"
+            key = next((q for q in self.answer_key if q.casefold() == key.strip().casefold()), key)
         spec = self.answer_key.get(key) if key is not None else None
         if spec is None or spec.get("hidden"):
             known = ", ".join(repr(q) for q in self.questions)
