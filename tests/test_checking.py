@@ -219,6 +219,9 @@ def test_percent_question_hints_at_a_fraction(form):
     fraction = check("pct", 0.525)
     assert fraction.status == "incorrect" and "per cent" in fraction.message
     assert "per cent" not in check("pct", 0.3).message
+    share = check("two", 62)  # 0.62 asked as a share between 0 and 1
+    assert share.status == "incorrect" and "as a fraction (0.62" in share.message
+    assert "fraction" not in check("two", 63).message and "fraction" not in check("ten", 1000).message
 
 
 @pytest.mark.parametrize("form", ["full", "public"])

@@ -195,12 +195,18 @@ def judge(question_id: str, question: dict, value: Any) -> Result:
         for mistake in public.get("mistakes", ()):
             if _matches(kind, answer, mistake["digests"], salt):
                 return Result(question_id, "incorrect", f"not yet. {mistake['hint']}", 0.0, points)
-        if kind == "number" and public.get("percent"):
+        if kind == "number":
             number = plain.to_number(value)
-            if 0.0 <= number <= 1.0 and _matches(kind, canonical_answer(public, 100.0 * number), digests, salt):
+            if public.get("percent"):
+                if 0.0 <= number <= 1.0 and _matches(kind, canonical_answer(public, 100.0 * number), digests, salt):
+                    return Result(question_id, "incorrect",
+                                  f"not yet: this question asks for a percentage, and {number:g} looks like the "
+                                  f"same share as a fraction. Give it per cent ({100 * number:g}, not {number:g}).",
+                                  0.0, points)
+            elif 1.0 < number <= 100.0 and _matches(kind, canonical_answer(public, number / 100.0), digests, salt):
                 return Result(question_id, "incorrect",
-                              f"not yet: this question asks for a percentage, and {number:g} looks like the "
-                              f"same share as a fraction. Give it per cent ({100 * number:g}, not {number:g}).",
+                              f"not yet: {number:g} looks like a percentage, but this question asks for a share "
+                              f"between 0 and 1. Give it as a fraction ({number / 100:g}, not {number:g}).",
                               0.0, points)
         if kind == "choice" and answer[len("text:"):] not in _folded_options(public):
             options = ", ".join(map(repr, public.get("options") or ()))
