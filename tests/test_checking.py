@@ -262,6 +262,10 @@ def test_public_key_hides_expected_values_and_mistakes():
     ({"kind": "text", "expected": "x", "percent": True}, "numeric questions only"),
     ({"kind": "number", "expected": 1.0, "tol": 0.1, "mistakes": [{"answer": 1.05, "hint": "h"}]}, "also be judged right"),
     ({"kind": "integer", "expected": 3, "mistakes": [{"answer": 4}]}, "non-empty hint"),
+    ({"kind": "numbers", "expected": [0.5, 0.25], "decimals": 2, "mistakes": [{"answer": [0.5, 0.251], "hint": "h"}]},
+     "also be judged right"),
+    ({"kind": "text", "expected": "x", "aliases": "y"}, "aliases"),
+    ({"kind": "choice", "options": ["a"], "expected": "a"}, "at least two"),
     ({"kind": "choice", "options": ["Asia-Pacific", "asia pacific"], "expected": "Asia-Pacific"}, "read the same"),
     ({"kind": "integer", "expected": 3, "points": float("nan")}, "points"),
 ])

@@ -326,11 +326,17 @@ def validate_question(question_id: str, question: dict) -> None:
         raise ValueError(f"{name}: {problem}")
     right = canonical_forms(question)
     for number, mistake in enumerate(mistakes, start=1):
+        if "answer" not in mistake:
+            raise ValueError(f"{name}: mistake {number} needs an 'answer'")
         problem = _check_value("text" if kind == "choice" else kind, question, mistake["answer"], f"mistake {number}")
         if problem:
             raise ValueError(f"{name}: {problem}")
-        forms = canonical_forms(question, mistake["answer"])
-        flat = lambda fs: {c for f in fs for c in (f if isinstance(f, list) else [f])}  # noqa: E731
-        if kind != "numbers" and flat(forms) & flat(right) or kind == "numbers" and all(
-                set(a) & set(b) for a, b in zip(forms, right)) and len(forms) == len(right):
+        if _overlap(kind, canonical_forms(question, mistake["answer"]), right):
             raise ValueError(f"{name}: mistake {number} ({mistake['answer']!r}) would also be judged right")
+
+
+def _overlap(kind: str, forms: list, right: list) -> bool:
+    """Whether some answer would match both sets of canonical forms."""
+    if kind == "numbers":
+        return len(forms) == len(right) and all(set(a) & set(b) for a, b in zip(forms, right))
+    return bool(set(forms) & set(right))
