@@ -24,7 +24,8 @@ from alliances.checking import Checker, answer_key_from_source, public_key
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 PRECISION_WORDS = re.compile(
-    r"decimal|nearest|within|whole number|per ?cent|significant|round|±|\\pm|precision|to \d+ (?:d\.?p|places)",
+    r"decimal place|decimals|\bnearest\b|within\s*(?:±|\$?\\pm)?\s*\$?[\d.]|whole number|per ?cent|"
+    r"significant (?:figure|digit)|\bround(?:ed)? to\b|±|\\pm",
     re.IGNORECASE)
 
 

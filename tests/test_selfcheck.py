@@ -206,8 +206,8 @@ def test_validate_rejects_malformed_questions(bad, words):
                "answers": [{"type": "value", "value": 5, "correct": True, "feedback": "ok"}]}])
 
 
-PRECISION_WORDS = re.compile(r"decimal|nearest|within|whole number|per ?cent|significant|round|how many",
-                             re.IGNORECASE)
+PRECISION_WORDS = re.compile(r"decimal place|decimals|\bnearest\b|within\s*(?:±)?\s*[\d.]|whole number|per ?cent|"
+                             r"significant (?:figure|digit)|\bround(?:ed)? to\b|±|\bhow many\b", re.IGNORECASE)
 
 
 @pytest.mark.xfail(strict=False, reason="the question text of the chapter 1-5 quizzes belongs to the chapter "
