@@ -43,7 +43,8 @@ def _validate_numeric(number: int, question: dict[str, Any]) -> None:
             raise ValueError(f"{where}: precision 0 means a whole-number answer, but {answer['value']!r} is not one")
         if kind == "range":
             bounds = answer.get("range")
-            if not (isinstance(bounds, list) and len(bounds) == 2 and all(map(_real, bounds)) and bounds[0] < bounds[1]):
+            pair = isinstance(bounds, list) and len(bounds) == 2 and all(map(_real, bounds))
+            if not (pair and bounds[0] < bounds[1]):
                 raise ValueError(f"{where}: a range answer needs [low, high] with low < high, not {bounds!r}")
     right = [a for a in answers if a.get("correct")]
     if "precision" not in question and not all(a.get("type") == "range" for a in right):

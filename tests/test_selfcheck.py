@@ -62,7 +62,10 @@ def judge_numeric(question: dict, typed: str) -> tuple[bool, str]:
     if "/" in submission:
         top, bottom = submission.split("/")[:2]
         numerator, denominator = js_number(top), js_number(bottom)
-        submission = numerator / denominator if denominator else math.copysign(math.inf, numerator) if numerator else math.nan
+        if denominator:
+            submission = numerator / denominator
+        else:
+            submission = math.copysign(math.inf, numerator) if numerator else math.nan
     has_precision = "precision" in question
     if has_precision and float(question["precision"]) > 0:
         number = js_number(submission) if isinstance(submission, str) else submission
@@ -189,9 +192,11 @@ def test_wrong_path(question):
 @pytest.mark.parametrize("bad,words", [
     ({"type": "numeric", "answers": [{"type": "value", "value": 5, "correct": True, "feedback": "ok"}]},
      "state the precision"),
-    ({"type": "numeric", "precision": 0, "answers": [{"type": "value", "value": 2.5, "correct": True, "feedback": "ok"}]},
+    ({"type": "numeric", "precision": 0,
+      "answers": [{"type": "value", "value": 2.5, "correct": True, "feedback": "ok"}]},
      "whole-number"),
-    ({"type": "numeric", "precision": "2", "answers": [{"type": "value", "value": 5, "correct": True, "feedback": "ok"}]},
+    ({"type": "numeric", "precision": "2",
+      "answers": [{"type": "value", "value": 5, "correct": True, "feedback": "ok"}]},
      "significant digits"),
     ({"type": "numeric", "answers": [{"type": "range", "range": [2, 1], "correct": True, "feedback": "ok"}]},
      "low < high"),
@@ -252,7 +257,8 @@ def test_emulator_agrees_with_jupyterquiz_itself(tmp_path):
 
     node = shutil.which("node") or shutil.which("nodejs")
     if node is None:
-        pytest.skip("Node.js is not installed: the emulator is checked against jupyterquiz's JavaScript only where it is")
+        pytest.skip("Node.js is not installed: the emulator is checked against jupyterquiz's own JavaScript "
+                    "only where Node is")
     script = Path(jupyterquiz.__file__).parent / "js" / "numeric.js"
     cases = []
     for param in all_questions():

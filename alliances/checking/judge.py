@@ -291,7 +291,8 @@ def validate_question(question_id: str, question: dict) -> None:
         raise ValueError(f"{name}: 'part_of' must name the question this hidden part belongs to")
     if kind in NUMERIC:
         if ("tol" in question) == ("decimals" in question):
-            raise ValueError(f"{name}: a numeric question needs exactly one of 'tol' and 'decimals' (its stated precision)")
+            raise ValueError(f"{name}: a numeric question needs exactly one of 'tol' and 'decimals' "
+                             "(its stated precision)")
         if "tol" in question and not (_real(question["tol"]) and question["tol"] > 0):
             raise ValueError(f"{name}: 'tol' must be a positive number, not {question['tol']!r}")
         decimals = question.get("decimals", 0)

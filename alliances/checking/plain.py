@@ -73,7 +73,7 @@ def to_number(value: Any) -> float:
     elif kind is decimal.Decimal:
         number = decimal.Decimal.__float__(value)
     else:
-        items = _sequence_items(value) if kind in (list, tuple) or kind.__module__.split(".")[0] in ("numpy", "pandas") else None
+        items = _sequence_items(value)
         if items is not None and len(items) == 1:
             raise AnswerTypeError(f"expected one number, but got a {kind.__name__} holding one value "
                                   f"({describe(value)}): take the value out, e.g. with float(...) or .item().")
@@ -116,7 +116,8 @@ _SPELLING = {
     "judgment": "judgement", "enrollment": "enrolment", "fulfill": "fulfil", "aluminum": "aluminium",
     "maneuver": "manoeuvre", "maneuvers": "manoeuvres",
 }
-_OUR = re.compile(r"\b(arm|behavi|col|endeav|fav|flav|harb|hon|hum|lab|neighb|rum|savi|vig|val|vap)or(s|ed|ing|ite|ites|able|ably|hood|hoods|ful)?\b")
+_OUR = re.compile(r"\b(arm|behavi|col|endeav|fav|flav|harb|hon|hum|lab|neighb|rum|savi|vig|val|vap)or"
+                  r"(s|ed|ing|ite|ites|able|ably|hood|hoods|ful)?\b")
 _IZE = re.compile(r"\b(\w{2,}?)(i|y)z(e|es|ed|ing|ation|ations|er|ers)\b")
 _LL = re.compile(r"\b(travel|cancel|model|label|level|signal|counsel|fuel|total|channel)(ed|ing|er|ers)\b")
 _ARTICLE = re.compile(r"^(the|a|an) (?=\S)")

@@ -1,7 +1,7 @@
 """Input checks and the calendar rule shared by the models, so every chapter agrees.
 
 * One validation style: ``check_number``, ``check_numbers``, ``check_names``, ``check_year``,
-  ``check_date`` and ``check_table`` turn bad input into a ``ValueError`` that names the argument
+  ``check_years``, ``check_date`` and ``check_table`` turn bad input into a ``ValueError`` that names the argument
   and the value it got, instead of a NaN, a silently wrong result or a TypeError deep inside.
 * One rule for *in force during a year* (:func:`in_force_during`): a treaty or membership is in
   force from its start date up to, **but not including**, its end date (on the end date it no
@@ -175,10 +175,11 @@ def is_alliance(alliances):
     check_table(alliances, ("alliance_id", *OBLIGATIONS), "alliances", "alliances")
     pledges = list(OBLIGATIONS) + (["entente"] if "entente" in alliances.columns else [])
     flags = alliances[pledges]
-    return flags.apply(lambda column: column.map(_flag)).any(axis=1)
+    return flags.apply(lambda column: column.map(flag)).any(axis=1)
 
 
-def _flag(value) -> bool:
+def flag(value) -> bool:
+    """An obligation flag as True/False: missing (None, NaN, NA) is False; "true"/"yes"/"1" text is True."""
     if value is None or value is ... or (isinstance(value, float) and math.isnan(value)):
         return False
     if isinstance(value, str):

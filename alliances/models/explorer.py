@@ -116,7 +116,7 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
 
 
 def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The alliances in force on at least one day of calendar ``year`` (from entry into force; the end date is exclusive)."""
+    """The alliances in force on at least one day of calendar ``year`` (from entry into force; end date exclusive)."""
     year = check_year(year)
     return filter_alliances(alliances, start=year, end=year)
 

@@ -31,7 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from alliances.models.common import alliances_in_force, check_names, check_number, check_numbers, check_table, check_year, in_force_during
+from alliances.models.common import (alliances_in_force, check_names, check_number, check_numbers, check_table,
+                                     check_year, flag, in_force_during)
 
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
@@ -41,14 +42,6 @@ MEASURES = ("s", "kappa", "pi")
 
 # --- coding the ties ---------------------------------------------------------------------------
 
-def _flag(value) -> bool:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return False
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "y")
-    return bool(value)
-
-
 def tie_level(defence=False, offence=False, neutrality=False, non_aggression=False,
               consultation=False, entente=False) -> int:
     """The ordinal level (0-3) of one alliance: its strongest obligation decides.
@@ -56,11 +49,11 @@ def tie_level(defence=False, offence=False, neutrality=False, non_aggression=Fal
     Defence (or offence) -> 3; otherwise neutrality or non-aggression -> 2; otherwise entente or
     consultation -> 1; an alliance with none of these obligations -> 0.
     """
-    if _flag(defence) or _flag(offence):
+    if flag(defence) or flag(offence):
         return 3
-    if _flag(neutrality) or _flag(non_aggression):
+    if flag(neutrality) or flag(non_aggression):
         return 2
-    if _flag(consultation) or _flag(entente):
+    if flag(consultation) or flag(entente):
         return 1
     return 0
 
