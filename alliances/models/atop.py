@@ -20,7 +20,7 @@ OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultati
 DYAD_COLUMNS = ("ccode1", "ccode2", "year")
 
 __all__ = ["OBLIGATIONS", "undirected", "pledged_pairs_by_year", "pledge_edges", "pledge_graph",
-           "pairs_formed_by_decade"]
+           "pairs_formed_by_decade", "member_pair_years", "main_obligation", "crosscheck_members"]
 
 
 def _check_obligation(obligation: str) -> str:
@@ -134,3 +134,98 @@ def pairs_formed_by_decade(dyads: pd.DataFrame, obligation: str = "defence") -> 
     first, last = int(dyads["year"].min()) // 10 * 10, int(dyads["year"].max()) // 10 * 10
     index = pd.RangeIndex(first, last + 1, 10, name="decade")
     return decades.reindex(index, fill_value=0).astype("int64").rename(f"{obligation}_spells_formed")
+
+
+# COW codes that changed while a membership continued: (old code, first year of the new code, new code).
+SUCCESSOR_CODES = ((260, 1991, 255),)  # West Germany -> Germany: COW dates unified Germany from 3 Oct 1990
+
+
+def _code_in_year(code: int, year: int) -> int:
+    for old, first, new in SUCCESSOR_CODES:
+        if code == old and year >= first:
+            return new
+    return code
+
+
+def member_pair_years(members: pd.DataFrame, first_year: int = 1815, last_year: int = 2018) -> pd.DataFrame:
+    """Every pair of members of the same alliance in every year both were members.
+
+    A membership counts in year y if in force on at least one day of y (the course's one rule,
+    ``in_force_during``; ``left`` is exclusive). West Germany's code (260) becomes 255 from 1991.
+
+    Parameters
+    ----------
+    members : DataFrame like ``load("alliance_members")`` (alliance_id, cow_code, joined, left).
+    first_year, last_year : int, the years to cover (default ATOP's 1815-2018).
+
+    Returns
+    -------
+    DataFrame with columns alliance_id, ccode1 < ccode2 (int), year (int), one row per pair-year.
+    """
+    from alliances.models.common import in_force_during
+
+    check_table(members, ("alliance_id", "cow_code", "joined", "left"), "members", "alliance_members")
+    first, last = check_year(first_year, "first_year"), check_year(last_year, "last_year")
+    rows = []
+    coded = members.dropna(subset=["cow_code"])
+    for year in range(first, last + 1):
+        active = coded[in_force_during(coded["joined"], coded["left"], year)]
+        for alliance, group in active.groupby("alliance_id"):
+            codes = sorted({_code_in_year(int(c), year) for c in group["cow_code"]})
+            rows += [(alliance, a, b, year) for i, a in enumerate(codes) for b in codes[i + 1:]]
+    return pd.DataFrame(rows, columns=["alliance_id", "ccode1", "ccode2", "year"]).astype(
+        {"ccode1": "int64", "ccode2": "int64", "year": "int64"})
+
+
+def main_obligation(alliances: pd.DataFrame) -> pd.Series:
+    """The strongest obligation each alliance carries, in ATOP's order defence, offence,
+    neutrality, non-aggression, consultation (index alliance_id; alliances with none left out).
+
+    Parameters
+    ----------
+    alliances : DataFrame like ``load("alliances")`` with bool obligation columns.
+    """
+    check_table(alliances, ("alliance_id", *OBLIGATIONS), "alliances", "alliances")
+    flags = alliances.set_index("alliance_id")[list(OBLIGATIONS)].astype(bool)
+    flagged = flags[flags.any(axis=1)]
+    return flagged.idxmax(axis=1).rename("obligation")
+
+
+def crosscheck_members(members: pd.DataFrame, dyads: pd.DataFrame, obligation="defence",
+                       first_year: int = 1815, last_year: int = 2018) -> pd.DataFrame:
+    """Pair-years of the course's alliance tables compared with ATOP's pledges.
+
+    Parameters
+    ----------
+    members : DataFrame like ``load("alliance_members")``.
+    dyads : DataFrame like ``load("atop_dyad_years")``.
+    obligation : str, the ATOP pledge to look for in every alliance (default ``"defence"``), or a
+        Series alliance_id -> obligation such as ``main_obligation(load("alliances"))``;
+        alliances missing from the Series are left out.
+    first_year, last_year : int, the years compared (default 1815-2018, ATOP's coverage).
+
+    Returns
+    -------
+    DataFrame with one row per alliance and pair: alliance_id, obligation, ccode1, ccode2, first
+    and last year of membership overlap, ``pair_years``, ``atop_years`` (years ATOP shows the
+    pledge) and ``missing_years`` (years it does not), sorted by alliance and pair.
+    """
+    pairs = member_pair_years(members, first_year, last_year)
+    if isinstance(obligation, str):
+        pairs["obligation"] = _check_obligation(obligation)
+    else:
+        pairs["obligation"] = pairs["alliance_id"].map(obligation)
+        pairs = pairs.dropna(subset=["obligation"])
+    wanted = sorted(set(pairs["obligation"]))
+    for ob in wanted:
+        _check_obligation(ob)
+    pledged = undirected(dyads).melt(id_vars=["ccode1", "ccode2", "year"], value_vars=wanted,
+                                     var_name="obligation", value_name="atop")
+    pledged = pledged[pledged["atop"] == 1].assign(atop=True)
+    joined = pairs.merge(pledged, on=["ccode1", "ccode2", "year", "obligation"], how="left")
+    joined["atop"] = joined["atop"].fillna(False).astype(bool)
+    out = joined.groupby(["alliance_id", "obligation", "ccode1", "ccode2"]).agg(
+        first_year=("year", "min"), last_year=("year", "max"), pair_years=("year", "size"),
+        atop_years=("atop", "sum"))
+    out["missing_years"] = out["pair_years"] - out["atop_years"]
+    return out.reset_index().astype({"atop_years": "int64", "missing_years": "int64"})
