@@ -97,3 +97,22 @@ def test_spending_rows_cite_what_was_read():
     assert row.loc[("CAN", 2014), "share_gdp_pct"] == 1.01
     assert row.loc[("ALB", 2023), "share_gdp_pct"] == 1.75
     assert row.loc[("POL", 2024), "share_gdp_pct"] == 3.79 and row.loc[("POL", 2024), "estimate"]
+
+
+@pytest.mark.parametrize("alliance, members, year_in, year_out", [
+    ("sino_soviet_1950", {"SUN", "CHN"}, 1979, 1981),     # in force 11 Apr 1950 for thirty years
+    ("indo_soviet_1971", {"SUN", "IND"}, 1992, 1994),     # replaced on 28 Jan 1993
+    ("fpda_1971", {"GBR", "AUS", "NZL", "MYS", "SGP"}, 2025, None),
+    ("russia_dprk_2024", {"RUS", "PRK"}, 2025, None),     # in force 4 Dec 2024
+    ("saudi_pakistan_2025", {"SAU", "PAK"}, 2025, None),
+])
+def test_widened_alliances(alliance, members, year_in, year_out):
+    assert members_in(alliance, year_in) == members
+    if year_out is not None:
+        assert members_in(alliance, year_out) == set()
+
+
+def test_fpda_is_consultation_only_and_russia_dprk_a_defence_pact():
+    al = load("alliances").set_index("alliance_id")
+    assert not al.loc["fpda_1971", "defence"] and al.loc["fpda_1971", "consultation"]
+    assert al.loc["russia_dprk_2024", "defence"] and al.loc["russia_dprk_2024", "in_force"] == T("2024-12-04")
