@@ -346,6 +346,9 @@ def _load_cached(name: str, data_dir: str) -> pd.DataFrame:
 
 def load(name: str) -> pd.DataFrame:
     """Dataset ``name`` as a typed DataFrame (a fresh copy each call); DataError if anything is wrong."""
+    if not isinstance(name, str):
+        hint = f" (load one at a time: load({name[0]!r}))" if isinstance(name, (list, tuple)) and name else ""
+        raise DataError(f"name must be the name of one dataset as a string, got {name!r}{hint}")
     return _load_cached(name, str(_data_dir())).copy()
 
 
