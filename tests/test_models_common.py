@@ -230,3 +230,23 @@ def test_a_single_year_where_a_list_is_needed_is_a_clear_error():
     with pytest.raises(ValueError, match=r"years \(item 2\) must be a whole number"):
         count_active(alliances, [1960, 1960.5])
     assert count_active(alliances, range(1960, 1962)).index.tolist() == [1960, 1961]
+
+
+def test_one_period_check_for_every_model():
+    import pandas as pd
+
+    from alliances.models.atop import member_pair_years, pledged_pairs_by_year
+    from alliances.models.common import check_period, in_force_during
+
+    assert check_period(1950, 1950) == (1950, 1950)
+    with pytest.raises(ValueError, match="the period runs backwards: first_year 1990 is after last_year 1980"):
+        check_period(1990, 1980)
+    dates = pd.Series(pd.to_datetime(["1950-01-01"]))
+    with pytest.raises(ValueError, match="runs backwards"):
+        in_force_during(dates, dates, 1990, 1980)
+    members = pd.DataFrame({"alliance_id": ["x"], "cow_code": [2], "joined": dates, "left": [pd.NaT]})
+    with pytest.raises(ValueError, match="runs backwards"):
+        member_pair_years(members, 1990, 1980)
+    dyads = pd.DataFrame({"ccode1": [2], "ccode2": [20], "year": [1950], "defence": [1]})
+    with pytest.raises(ValueError, match=r"obligations must be a list of names such as \['defence'\]"):
+        pledged_pairs_by_year(dyads, obligations="defence")
