@@ -250,3 +250,14 @@ def test_one_period_check_for_every_model():
     dyads = pd.DataFrame({"ccode1": [2], "ccode2": [20], "year": [1950], "defence": [1]})
     with pytest.raises(ValueError, match=r"obligations must be a list of names such as \['defence'\]"):
         pledged_pairs_by_year(dyads, obligations="defence")
+
+
+def test_one_reading_of_obligation_flags():
+    """A missing flag is not a pledge anywhere (bool(NaN) would be True)."""
+    from alliances.models.common import flag
+    from alliances.models.timeline import _obligations
+
+    assert [flag(v) for v in (math.nan, None, False, 0, "false", "", True, 1, "true", "Yes")] == \
+        [False, False, False, False, False, False, True, True, True, True]
+    row = {"defence": math.nan, "offence": None, "neutrality": False, "non_aggression": "true", "consultation": True}
+    assert _obligations(row) == "non-aggression, consultation"
