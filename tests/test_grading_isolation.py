@@ -123,10 +123,11 @@ def test_own_mode_hostile_batch_finds_nothing_and_leaves_nothing(tmp_path):
         pytest.skip("no namespaces here: the weak mode is tested below")
     mark = "allmark-own"
     exercises, submissions, out = _batch(tmp_path, mark)
+    scratch_before = set(Path(tempfile.gettempdir()).glob("alliances-sandbox-*"))
     counts = grade_folder(submissions, out, exercises, workers=2, limits=Limits(timeout=90), progress=False,
                           log=lambda m: None)
     assert counts["leftovers"] == [] and counts["tampered"] == []
-    assert counts["swept"] >= 0
+    assert set(Path(tempfile.gettempdir()).glob("alliances-sandbox-*")) <= scratch_before  # no file left behind
     _check_batch(out, MODE, mark)
 
 
@@ -199,9 +200,11 @@ def test_user_namespace_mode_as_an_unprivileged_user(unprivileged_user, tmp_pyth
         mark = "allmark-userns"
         exercises, submissions, out = _batch(folder, mark)
         _chown_tree(folder, unprivileged_user)
+        scratch_before = set(Path("/tmp").glob("alliances-sandbox-*"))
         done = _as_user(unprivileged_user, _grade_command(tmp_python, exercises, submissions, out), timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
         _check_batch(out, "user-ns", mark)
+        assert set(Path("/tmp").glob("alliances-sandbox-*")) <= scratch_before  # no file left behind
         venv_files = {p: p.stat().st_mtime_ns for p in tmp_python.parent.parent.rglob("*")}
         assert not [p for p in venv_files if p.name == "evil.pth"]
     finally:
@@ -314,6 +317,14 @@ def test_nothing_survives_the_grader_being_killed(tmp_path):
         command.append("--allow-weak-sandbox")
     left = _kill_grader_mid_batch(command, mark, lambda p: p.pid, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert left == [], f"processes of submissions survived the grader's SIGKILL: {left}"
+    # the killed grader's scratch folder is removed by the next grader of the same user
+    stale = [p for p in Path(tempfile.gettempdir()).glob("alliances-sandbox-*-*") if p.stat().st_uid == os.geteuid()
+             and not Path(f"/proc/{p.name.split('-')[2]}").exists()]
+    assert stale
+    from alliances.grading.sandbox import _remove_stale_scratch
+
+    _remove_stale_scratch()
+    assert not [p for p in stale if p.exists()]
 
 
 @pytest.mark.slow
@@ -345,6 +356,9 @@ def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(unpriv
         assert left == [], f"processes of submissions survived the grader's SIGKILL: {left}"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        for scratch in Path("/tmp").glob("alliances-sandbox-*-*"):  # the killed grader's scratch folder
+            if scratch.stat().st_uid == unprivileged_user.pw_uid and not Path(f"/proc/{scratch.name.split('-')[2]}").exists():
+                shutil.rmtree(scratch, ignore_errors=True)
 
 
 # -- verdicts are computed by the grader, and the key never travels ----------------------------

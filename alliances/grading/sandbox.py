@@ -96,7 +96,8 @@ class Sandbox:
         self.root = os.geteuid() == 0 if os.name == "posix" else False
         self.base_uid = 200000 + (os.getpid() % 20000) * 64 if self.root else None
         self.executable = os.path.realpath(sys.executable)
-        self.base = tempfile.mkdtemp(prefix="alliances-sandbox-")
+        _remove_stale_scratch()
+        self.base = tempfile.mkdtemp(prefix=f"alliances-sandbox-{os.getpid()}-")
         os.chmod(self.base, 0o711)
         self._counter = 0
         self.stopping = False
@@ -373,6 +374,20 @@ def _read_only_tree(top: Path) -> None:
         for name in files:
             os.chmod(os.path.join(folder, name), 0o444)
         os.chmod(folder, 0o555)
+
+
+def _remove_stale_scratch() -> None:
+    """Remove the scratch folders of graders of this user that were killed before they could clean up."""
+    for folder in Path(tempfile.gettempdir()).glob("alliances-sandbox-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            if folder.stat().st_uid != os.geteuid() or pid == os.getpid():
+                continue
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            _remove_tree(str(folder))
+        except (ValueError, IndexError, OSError):
+            continue
 
 
 def _remove_tree(top: str) -> None:
