@@ -62,8 +62,10 @@ def run_autograder(submission_dir: str | Path = "/autograder/submission",
     submission = _candidate(chosen, "gradescope", exercise or chosen.stem, chosen.name,
                             exercises.names | ({exercise} if exercise else set()))
     if harden and detect_mode() == "weak":
-        exercises.key(submission.exercise)  # read the key first, then lock the folder
+        exercises.key(submission.exercise)  # read the key first, then lock the folders
         _harden(exercises_dir)
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        _harden(results_path.parent)  # the weak sandbox refuses to run while its uid could read these
     try:
         with Sandbox([exercises_dir, results_path.parent], limits=Limits(timeout=timeout), allow_weak=True) as sandbox:
             record = grade_submission(submission, exercises, sandbox, 0)
