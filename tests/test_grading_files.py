@@ -181,3 +181,12 @@ def test_files_changed_behind_the_graders_back_are_rewritten_and_reported(tmp_pa
     assert _verify(written, messages.append) == [str(book)]
     assert book.read_text() == "student,total\nann,1\n" and "rewritten" in messages[0]
     assert _verify(written, messages.append) == []
+
+
+def test_the_sweep_never_matches_the_graders_own_namespaces_or_root():
+    from alliances.grading import reaper
+
+    own = {kind: reaper.namespace_of(os.getpid(), kind) for kind in ("pid", "ipc", "mnt")}
+    assert reaper.members(namespaces=own) == []
+    with pytest.raises(ValueError):
+        reaper.sweep(uid=0)

@@ -51,8 +51,10 @@ def _has_token(pid: str, token: str) -> bool:
 
 def members(uid: int | None = None, namespaces: dict[str, str] | None = None, token: str | None = None,
             session: int | None = None) -> list[int]:
-    """Live processes (not zombies of ours) matching any of the run's marks."""
+    """Live processes (not zombies) matching any of the run's marks."""
     me = os.getpid()
+    if namespaces:  # never the grader's own namespaces (that would be every process on the host)
+        namespaces = {k: v for k, v in namespaces.items() if v and v != namespace_of(me, k)}
     found = []
     try:
         entries = [e for e in os.listdir("/proc") if e.isdigit()]
@@ -87,8 +89,6 @@ def sweep(uid: int | None = None, namespaces: dict[str, str] | None = None, toke
     """SIGKILL every process of a run until none is left; returns the ones still alive after ``patience``."""
     if uid == 0:
         raise ValueError("refusing to sweep uid 0")
-    if namespaces:  # never the grader's own namespaces (that would be every process on the host)
-        namespaces = {k: v for k, v in namespaces.items() if v and v != namespace_of(os.getpid(), k)}
     deadline = time.monotonic() + patience
     while True:
         alive = members(uid, namespaces, token, session)

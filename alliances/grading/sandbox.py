@@ -37,12 +37,13 @@ import warnings
 from pathlib import Path
 
 from alliances.grading import reaper
-from alliances.grading.outcome import Limits, RunOutcome, collect, kill_group
 from alliances.grading.isolation import (
     DATA_MOUNT, HOME, LIB_MOUNT, PACKAGE_DIR, REPO_ROOT, SandboxError, _MODE_CACHE, detect_mode, import_paths,
     inside, namespace_prefix, plan_binds, python_paths, reachable_by_others)
+from alliances.grading.outcome import Limits, RunOutcome, collect, kill_group
 
 __all__ = ["Limits", "RunOutcome", "Sandbox", "SandboxError", "detect_mode", "_MODE_CACHE"]
+
 
 def _matplotlib_fontlist() -> tuple[str, str] | None:
     """The grader's matplotlib font cache, copied into each sandbox so runs do not rebuild it."""
