@@ -3,7 +3,7 @@
 Modes (see the instructor guide's safety section for what each one guarantees):
 
 ``root-ns``
-    the grader runs as root: new user-less mount, network, PID, IPC and UTS namespaces
+    the grader runs as root: new mount, network, PID, IPC and UTS namespaces
     (``unshare``); submissions run as an unprivileged uid unique to the worker slot, with no
     capabilities.
 ``user-ns``
