@@ -1,0 +1,232 @@
+"""Crisis management: reaching consensus among allies, and a crisis-escalation game with an ally.
+
+Two small models for chapter 10.
+
+**Consensus with consultation.** An alliance of ``n`` members decides by consensus. Before any
+consultation each member supports a joint response with probability ``p``. In each round of
+consultation a member that does not yet support is persuaded with probability ``q``, and support,
+once given, is kept. Members' positions may be correlated through a common shock: with probability
+``rho`` the whole alliance moves as one (all members share a single member's path), otherwise
+members move independently. ``rho`` is then exactly the correlation between any two members'
+initial positions. With ``a = 1 - p`` and ``r = 1 - q``, the chance that all support by round ``t``
+and the expected number of rounds until they do have closed forms:
+
+    P(T <= t) = rho * (1 - a r^t) + (1 - rho) * (1 - a r^t)^n
+    E[T]      = rho * a / q + (1 - rho) * sum_{k=1..n} C(n, k) (-1)^(k+1) a^k / (1 - r^k)
+
+**Escalation with an ally.** A challenger (C) may demand a prize worth ``stakes`` from a defender
+(D). D concedes or stands firm; if D stands firm, C backs down (paying an audience cost) or goes
+to war. In a war D's ally joins with probability ``commitment``; C's chance of winning is the
+contest ratio of chapter 3 (:func:`alliances.models.bargaining.win_probability`), averaged over
+whether the ally comes. The game is solved by backward induction; a player changes course only
+when that is strictly better (ties go to the less escalatory move).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+from alliances.models.bargaining import win_probability
+
+
+def _in_range(name: str, value, low: float, high: float, *, open_low: bool = False) -> float:
+    """``value`` as a float in [low, high] (or (low, high] with ``open_low``), else ValueError naming it."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not math.isfinite(number) or number > high or number < low or (open_low and number == low):
+        side = "(" if open_low else "["
+        raise ValueError(f"{name} must lie in {side}{low:g}, {high:g}], got {value!r}")
+    return number
+
+
+def _whole(name: str, value, low: int) -> int:
+    """``value`` as an int of at least ``low``, else ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value != int(value) or value < low:
+        raise ValueError(f"{name} must be a whole number of at least {low}, got {value!r}")
+    return int(value)
+
+
+def consensus_probability(n: int, p: float, q: float = 0.0, rounds: int = 0, rho: float = 0.0) -> float:
+    """Chance that all ``n`` members support the response after ``rounds`` rounds of consultation.
+
+    Parameters
+    ----------
+    n : int
+        Number of members (at least 1).
+    p : float
+        Probability (0 to 1) that a member supports before any consultation.
+    q : float
+        Probability (0 to 1) that a round of consultation persuades a member that does not yet support.
+    rounds : int
+        Rounds of consultation held (0 = the first meeting).
+    rho : float
+        Correlation (0 to 1) between members' positions: the chance that all move as one.
+
+    Returns
+    -------
+    float
+        ``rho * s + (1 - rho) * s**n`` with ``s = 1 - (1 - p)(1 - q)**rounds`` the chance that one
+        member supports by then.
+    """
+    n = _whole("the number of members", n, 1)
+    p, q, rho = _in_range("p", p, 0, 1), _in_range("q", q, 0, 1), _in_range("rho", rho, 0, 1)
+    rounds = _whole("rounds", rounds, 0)
+    single = 1.0 - (1.0 - p) * (1.0 - q) ** rounds
+    return rho * single + (1.0 - rho) * single**n
+
+
+def expected_rounds(n: int, p: float, q: float, rho: float = 0.0) -> float:
+    """Expected rounds of consultation until every member supports (0 if all support at once).
+
+    Parameters as in :func:`consensus_probability`; ``q`` must be positive, or consensus may never
+    come. Sums ``P(T > t)`` over rounds for ``n`` independent members (numerically stable where the
+    alternating inclusion-exclusion sum is not), mixed with one member's waiting time ``(1 - p) / q``
+    with weight ``rho``.
+
+    Returns
+    -------
+    float
+        The expected number of rounds ``E[T]``.
+    """
+    n = _whole("the number of members", n, 1)
+    p, rho = _in_range("p", p, 0, 1), _in_range("rho", rho, 0, 1)
+    q = _in_range("q", q, 0, 1, open_low=True)
+    a, r = 1.0 - p, 1.0 - q
+    if a == 0.0:
+        return 0.0
+    independent, t = 0.0, 0
+    while True:  # E[T] = sum over t >= 0 of P(T > t); the tail shrinks geometrically (ratio r)
+        tail = 1.0 - (1.0 - a * r**t) ** n
+        independent += tail
+        t += 1
+        if tail < 1e-14:
+            break
+    return rho * a / q + (1.0 - rho) * independent
+
+
+# --- Escalation game -------------------------------------------------------------------------
+
+OUTCOMES = ("status quo", "defender concedes", "challenger backs down", "war")
+
+
+@dataclass(frozen=True)
+class EscalationOutcome:
+    """Backward-induction solution of the escalation game.
+
+    ``challenger_win`` is C's chance of winning a war; ``fights``, ``resists`` and ``challenges``
+    are the players' equilibrium choices at each node (C's last move, D's move, C's first move);
+    ``outcome`` is one of :data:`OUTCOMES`; ``payoffs`` is (C's, D's) payoff on the equilibrium path.
+    """
+
+    challenger_win: float
+    fights: bool
+    resists: bool
+    challenges: bool
+    outcome: str
+    payoffs: tuple[float, float]
+
+
+def escalation_game(
+    commitment: float,
+    challenger: float = 2.0,
+    defender: float = 1.0,
+    ally: float = 3.0,
+    stakes: float = 1.0,
+    cost_challenger: float = 0.5,
+    cost_defender: float = 0.4,
+    audience_cost: float = 0.1,
+) -> EscalationOutcome:
+    """Solve the three-move crisis game by backward induction.
+
+    Parameters
+    ----------
+    commitment : float
+        Probability (0 to 1) that D's ally joins a war.
+    challenger, defender, ally : float
+        Military strengths (positive; the ally's may be 0), in any common unit.
+    stakes : float
+        Value of the disputed prize (positive).
+    cost_challenger, cost_defender : float
+        Each side's cost of a war, in units of the stakes (non-negative).
+    audience_cost : float
+        What C loses by backing down after a challenge (non-negative).
+
+    Returns
+    -------
+    EscalationOutcome
+        Payoffs: status quo (0, 0); D concedes (stakes, -stakes); C backs down (-audience_cost, 0);
+        war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
+    """
+    commitment = _in_range("commitment", commitment, 0, 1)
+    stakes = _in_range("stakes", stakes, 0, math.inf, open_low=True)
+    c_c = _in_range("cost_challenger", cost_challenger, 0, math.inf)
+    c_d = _in_range("cost_defender", cost_defender, 0, math.inf)
+    b = _in_range("audience_cost", audience_cost, 0, math.inf)
+    w = 1.0 - win_probability(defender, challenger, ally, commitment)
+    war = (w * stakes - c_c, -w * stakes - c_d)
+    back_down, concede = (-b, 0.0), (stakes, -stakes)
+    fights = war[0] > back_down[0]
+    after_resist = war if fights else back_down
+    resists = after_resist[1] > concede[1]
+    after_challenge = after_resist if resists else concede
+    challenges = after_challenge[0] > 0.0
+    if not challenges:
+        return EscalationOutcome(w, fights, resists, False, "status quo", (0.0, 0.0))
+    outcome = "defender concedes" if not resists else ("war" if fights else "challenger backs down")
+    return EscalationOutcome(w, fights, resists, True, outcome, after_challenge)
+
+
+def commitment_thresholds(
+    challenger: float = 2.0,
+    defender: float = 1.0,
+    ally: float = 3.0,
+    stakes: float = 1.0,
+    cost_challenger: float = 0.5,
+    cost_defender: float = 0.4,
+    audience_cost: float = 0.1,
+) -> dict[str, float | None]:
+    """The commitments at which each player's choice in :func:`escalation_game` switches.
+
+    C's chance of winning falls linearly in the commitment, from ``w0`` (no ally) to ``w1`` (ally
+    certain), so each condition holds on one side of one commitment level. Returns a dict with
+    ``"defender resists"`` (D stands firm against a war above it), ``"challenger fights"`` (C would
+    fight only below it) and ``"challenger starts a war"`` (war beats the status quo for C only
+    below it); ``None`` where the switch does not happen inside [0, 1].
+    """
+    w0 = 1.0 - win_probability(defender, challenger, ally, 0.0)
+    w1 = 1.0 - win_probability(defender, challenger, ally, 1.0)
+
+    def crossing(level: float) -> float | None:
+        if w0 == w1:
+            return None
+        commitment = (w0 - level) / (w0 - w1)
+        return commitment if 0.0 <= commitment <= 1.0 else None
+
+    return {
+        "defender resists": crossing(1.0 - cost_defender / stakes),
+        "challenger fights": crossing((cost_challenger - audience_cost) / stakes),
+        "challenger starts a war": crossing(cost_challenger / stakes),
+    }
+
+
+def outcome_regions(**params) -> list[tuple[str, float, float]]:
+    """The equilibrium outcome of :func:`escalation_game` over commitments 0 to 1, as exact intervals.
+
+    Takes the keyword parameters of :func:`commitment_thresholds`. Outcomes can change only at
+    those thresholds, so the game is solved once inside each interval between them. Returns
+    ``(outcome, from, to)`` triples in order, adjacent intervals with the same outcome merged.
+    """
+    cuts = sorted({0.0, 1.0} | {c for c in commitment_thresholds(**params).values() if c is not None})
+    regions: list[tuple[str, float, float]] = []
+    for lo, hi in zip(cuts, cuts[1:]):
+        outcome = escalation_game((lo + hi) / 2, **params).outcome
+        if regions and regions[-1][0] == outcome:
+            regions[-1] = (outcome, regions[-1][1], hi)
+        else:
+            regions.append((outcome, lo, hi))
+    return regions

@@ -1,0 +1,155 @@
+"""Chapter 10 models against values worked out by hand, by exact sums and by simulation written here."""
+
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+import pytest
+
+from alliances.models.crisis import (
+    commitment_thresholds,
+    consensus_probability,
+    escalation_game,
+    expected_rounds,
+    outcome_regions,
+)
+
+
+def simulate(n, p, q, rho, trials, rng, max_rounds=400):
+    """Monte Carlo of the consultation process: returns (first-meeting consensus share, mean rounds)."""
+    together = rng.random(trials) < rho  # trials in which all members share member 0's path
+    # a member's round of first support: 0 with probability p, else the round of its first persuasion (1, 2, ...)
+    first_support = np.where(rng.random((trials, n)) < p, 0, rng.geometric(q, size=(trials, n)))
+    first_support = np.where(together[:, None], first_support[:, :1], first_support)
+    rounds = first_support.max(axis=1)
+    return float((rounds == 0).mean()), float(rounds.mean())
+
+
+def inclusion_exclusion(n, p, q):
+    """E[max of n waiting times] = sum_k C(n,k) (-1)^(k+1) a^k / (1 - r^k), exactly in fractions."""
+    a, r = 1 - Fraction(p), 1 - Fraction(q)
+    return float(sum(comb(n, k) * (-1) ** (k + 1) * a**k / (1 - r**k) for k in range(1, n + 1)))
+
+
+def test_consensus_by_hand():
+    assert consensus_probability(3, 0.9) == pytest.approx(0.729)
+    # after two rounds with q = 0.5 one member supports with 1 - 0.1 * 0.25 = 0.975
+    assert consensus_probability(2, 0.9, q=0.5, rounds=2) == pytest.approx(0.975**2)
+    # perfectly correlated members behave like one member
+    assert consensus_probability(30, 0.8, rho=1.0) == pytest.approx(0.8)
+    # half-correlated: 0.5 * 0.8 + 0.5 * 0.8**2
+    assert consensus_probability(2, 0.8, rho=0.5) == pytest.approx(0.72)
+
+
+def test_correlation_parameter_is_the_pairwise_correlation():
+    p, rho = 0.7, 0.35
+    both = consensus_probability(2, p, rho=rho)
+    assert (both - p * p) / (p * (1 - p)) == pytest.approx(rho)
+
+
+@pytest.mark.parametrize("n,p,q", [(1, 0.5, 0.5), (2, 0.9, 0.3), (5, 0.8, 0.25), (12, 0.9, 0.3), (20, 0.6, 0.1)])
+def test_expected_rounds_matches_exact_inclusion_exclusion(n, p, q):
+    assert expected_rounds(n, p, q) == pytest.approx(inclusion_exclusion(n, p, q), rel=1e-10)
+
+
+def test_expected_rounds_by_hand():
+    # one member: 0 with prob p, else a geometric wait with mean 1/q: (1 - p) / q
+    assert expected_rounds(1, 0.6, 0.2) == pytest.approx(2.0)
+    # two members, p = 0, q = 1/2: E[max of two geometric(1/2)] = 2 + 2 - 1/(1 - 1/4) = 8/3
+    assert expected_rounds(2, 0.0, 0.5) == pytest.approx(8 / 3)
+    assert expected_rounds(7, 1.0, 0.5) == 0.0
+    # q = 1: everyone who was not on board joins in round 1
+    assert expected_rounds(4, 0.9, 1.0) == pytest.approx(1 - 0.9**4)
+
+
+@pytest.mark.parametrize("n,p,q,rho", [(6, 0.8, 0.3, 0.0), (15, 0.9, 0.2, 0.4), (3, 0.5, 0.6, 1.0)])
+def test_monte_carlo_agrees(n, p, q, rho):
+    rng = np.random.default_rng(20261201)
+    trials = 200_000
+    first, mean_rounds = simulate(n, p, q, rho, trials, rng)
+    assert first == pytest.approx(consensus_probability(n, p, q, 0, rho), abs=0.005)
+    assert mean_rounds == pytest.approx(expected_rounds(n, p, q, rho), rel=0.02)
+
+
+def test_consensus_falls_with_members_and_rises_with_rounds():
+    chances = [consensus_probability(n, 0.9, 0.3, 0) for n in range(1, 30)]
+    assert all(a > b for a, b in zip(chances, chances[1:]))
+    waits = [expected_rounds(n, 0.9, 0.3) for n in range(1, 30)]
+    assert all(a < b for a, b in zip(waits, waits[1:]))
+    assert consensus_probability(10, 0.9, 0.3, 5) > consensus_probability(10, 0.9, 0.3, 1)
+
+
+@pytest.mark.parametrize("kwargs", [dict(n=0), dict(n=2.5), dict(n=True), dict(p=1.2), dict(q=-0.1), dict(rho=float("nan")),
+                                    dict(rounds=-1), dict(p="high")])
+def test_consensus_rejects_impossible_inputs(kwargs):
+    args = dict(n=5, p=0.9, q=0.3, rounds=1, rho=0.0) | kwargs
+    with pytest.raises(ValueError):
+        consensus_probability(**args)
+
+
+def test_expected_rounds_needs_persuasion():
+    with pytest.raises(ValueError):
+        expected_rounds(5, 0.9, 0.0)
+
+
+# Escalation game. Defaults: C strength 2, D 1, ally 3, prize 1, C's war cost 0.5, D's 0.4, audience cost 0.1.
+# C's chance of winning w(r) = r * 2/6 + (1 - r) * 2/3 = 2/3 - r/3.
+# C fights iff w - 0.5 > -0.1 (w > 0.4, r < 0.8); D stands firm iff -w - 0.4 > -1 (w < 0.6, r > 0.2);
+# C demands, if resisted and fighting, iff w - 0.5 > 0 (w > 0.5, r < 0.5).
+
+@pytest.mark.parametrize("commitment,outcome", [(0.0, "defender concedes"), (0.1, "defender concedes"),
+                                                (0.3, "war"), (0.45, "war"), (0.6, "status quo"), (0.9, "status quo")])
+def test_escalation_by_hand(commitment, outcome):
+    result = escalation_game(commitment)
+    assert result.challenger_win == pytest.approx(2 / 3 - commitment / 3)
+    assert result.outcome == outcome
+
+
+def test_escalation_payoffs_and_choices_by_hand():
+    war = escalation_game(0.3)
+    assert war.payoffs == pytest.approx((0.5667 - 0.5, -0.5667 - 0.4), abs=1e-3)
+    assert (war.challenges, war.resists, war.fights) == (True, True, True)
+    deterred = escalation_game(0.9)  # C would back down if resisted, so D resists, so C does not demand
+    assert (deterred.challenges, deterred.resists, deterred.fights) == (False, True, False)
+    assert deterred.payoffs == (0.0, 0.0)
+    conceded = escalation_game(0.0)
+    assert conceded.payoffs == (1.0, -1.0)
+
+
+def test_backing_down_is_the_outcome_only_without_audience_costs_ties_go_to_no_demand():
+    # with no audience cost, backing down gives C 0, the same as the status quo: C does not demand
+    assert escalation_game(0.9, audience_cost=0.0).outcome == "status quo"
+
+
+def test_thresholds_by_hand():
+    cuts = commitment_thresholds()
+    assert cuts["defender resists"] == pytest.approx(0.2)
+    assert cuts["challenger fights"] == pytest.approx(0.8)
+    assert cuts["challenger starts a war"] == pytest.approx(0.5)
+    assert commitment_thresholds(ally=0.0) == {"defender resists": None, "challenger fights": None,
+                                               "challenger starts a war": None}
+
+
+def test_regions_match_a_fine_grid():
+    for params in (dict(), dict(cost_challenger=0.2), dict(ally=1.0, cost_defender=0.6), dict(cost_defender=0.9)):
+        regions = outcome_regions(**params)
+        assert regions[0][1] == 0.0 and regions[-1][2] == 1.0
+        for c in np.linspace(0.0005, 0.9995, 400):
+            inside = [name for name, lo, hi in regions if lo < c < hi]
+            if inside:
+                assert escalation_game(c, **params).outcome == inside[0]
+
+
+def test_regions_by_hand():
+    names = [name for name, _, _ in outcome_regions()]
+    assert names == ["defender concedes", "war", "status quo"]
+    # a cheap war for C (cost 0.2): C fights and demands at every commitment (w >= 1/3 > 0.2), so war once D resists
+    assert [n for n, _, _ in outcome_regions(cost_challenger=0.2)] == ["defender concedes", "war"]
+
+
+@pytest.mark.parametrize("kwargs", [dict(commitment=1.5), dict(stakes=0), dict(cost_defender=-1), dict(ally=-1),
+                                    dict(audience_cost=float("inf"))])
+def test_escalation_rejects_impossible_inputs(kwargs):
+    args = dict(commitment=0.5) | kwargs
+    with pytest.raises(ValueError):
+        escalation_game(**args)
