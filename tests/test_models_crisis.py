@@ -153,3 +153,35 @@ def test_escalation_rejects_impossible_inputs(kwargs):
     args = dict(commitment=0.5) | kwargs
     with pytest.raises(ValueError):
         escalation_game(**args)
+
+
+def test_escalation_by_pledge_by_hand():
+    import pandas as pd
+
+    from alliances.models.crisis import escalation_by_pledge
+
+    # Dispute 1: state 2 vs 20 in 1950 (20 has a pledge with 30): war. Its reverse row and a later year are ignored.
+    # Dispute 2: 2 vs 40 in 1950; 40's only pledge is with 2 itself, so it counts as no pledge: display (3).
+    # Dispute 3: 50 vs 60 in 1900, 60 has no pledge: use of force (4).
+    # Dispute 4: 70 vs 20 in 1930 (20 pledged to 30 then too): threat (2).
+    dyads = pd.DataFrame([
+        (1, 2, 20, 1950, 1, 1, 4, 5), (1, 20, 2, 1950, 1, 0, 5, 4), (1, 2, 20, 1951, 0, 1, 4, 5),
+        (2, 2, 40, 1950, 1, 1, 3, 1), (2, 40, 2, 1950, 1, 0, 1, 3),
+        (3, 50, 60, 1900, 1, 1, 4, 1),
+        (4, 70, 20, 1930, 1, 1, 2, 1),
+    ], columns=["dispnum", "ccode1", "ccode2", "year", "disponset", "sidea1", "hostlev1", "hostlev2"])
+    pledges = pd.DataFrame([
+        (20, 30, 1950, 1), (30, 20, 1950, 1), (20, 30, 1930, 1), (30, 20, 1930, 1),
+        (40, 2, 1950, 1), (2, 40, 1950, 1), (60, 80, 1900, 0), (80, 60, 1900, 0),
+    ], columns=["ccode1", "ccode2", "year", "defence"])
+    out = escalation_by_pledge(dyads, pledges).set_index("target_pledge")
+    # with a pledge: disputes 1 (war) and 4 (threat); without: disputes 2 (display) and 3 (force)
+    assert out.loc[True, ["disputes", "escalated", "wars"]].tolist() == [2, 1, 1]
+    assert out.loc[False, ["disputes", "escalated", "wars"]].tolist() == [2, 1, 0]
+    assert out.loc[True, "share_war"] == 0.5
+    split = escalation_by_pledge(dyads, pledges, split_year=1946).set_index(["period", "target_pledge"])
+    assert split.loc[("before 1946", True), "disputes"] == 1
+    assert split.loc[("1946 on", True), "wars"] == 1
+    assert split.loc[("before 1946", False), "escalated"] == 1
+    with pytest.raises(ValueError):
+        escalation_by_pledge(dyads.drop(columns="sidea1"), pledges)

@@ -230,3 +230,61 @@ def outcome_regions(**params) -> list[tuple[str, float, float]]:
         else:
             regions.append((outcome, lo, hi))
     return regions
+
+
+# --- Disputes and defence pledges (COW MID 5.0 with ATOP 5.1) ----------------------------------
+
+def escalation_by_pledge(dyads, pledges, *, force_level: int = 4, split_year: int | None = None):
+    """How far disputes escalated, by whether the targeted state had a defence pledge that year.
+
+    Parameters
+    ----------
+    dyads : pandas.DataFrame
+        Directed dispute dyad-years like ``load("mid_dyad_years")``: ``dispnum``, ``ccode1``,
+        ``ccode2``, ``year``, ``disponset`` (1 in the dispute's first year), ``sidea1`` (1 if
+        ``ccode1`` is on side A, the side that took the first militarized action), ``hostlev1``,
+        ``hostlev2`` (each state's highest hostility level in the dispute: 1 none ... 4 use of force,
+        5 war).
+    pledges : pandas.DataFrame
+        Directed ATOP dyad-years like ``load("atop_dyad_years")``: ``ccode1``, ``ccode2``, ``year``,
+        ``defence`` (0/1).
+    force_level : int
+        Hostility level counted as escalation (default 4, use of force).
+    split_year : int, optional
+        If given, report disputes that began before it and from it on separately.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (``target_pledge`` and, with ``split_year``, ``period``) with
+        ``disputes`` (dyads at onset), ``escalated`` and ``wars`` (counts) and their shares
+        ``share_escalated`` and ``share_war``. Each dyad is counted once, from side A towards side
+        B; the target "has a pledge" if it had a defence pledge that year with any state other than
+        the one confronting it.
+    """
+    from alliances.models.common import check_table, check_year
+
+    check_table(dyads, ["ccode1", "ccode2", "year", "disponset", "sidea1", "hostlev1", "hostlev2"], "dyads",
+                "mid_dyad_years")
+    check_table(pledges, ["ccode1", "ccode2", "year", "defence"], "pledges", "atop_dyad_years")
+    level = _whole("force_level", force_level, 1)
+    onset = dyads[(dyads["disponset"] == 1) & (dyads["sidea1"] == 1)]
+    onset = onset[["ccode1", "ccode2", "year", "hostlev1", "hostlev2"]].copy()
+    defence = pledges[pledges["defence"] == 1][["ccode1", "ccode2", "year"]]
+    counts = defence.groupby(["ccode1", "year"]).size().rename("pledges").reset_index()
+    target = onset.merge(counts.rename(columns={"ccode1": "ccode2"}), on=["ccode2", "year"], how="left")
+    with_challenger = target.merge(defence.assign(mutual=1).rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"}),
+                                   on=["ccode1", "ccode2", "year"], how="left")
+    others = with_challenger["pledges"].fillna(0) - with_challenger["mutual"].fillna(0)
+    hostility = with_challenger[["hostlev1", "hostlev2"]].max(axis=1)
+    table = with_challenger.assign(target_pledge=others > 0, escalated=hostility >= level, wars=hostility == 5)
+    keys = ["target_pledge"]
+    if split_year is not None:
+        cut = check_year(split_year, "split_year")
+        table["period"] = (table["year"] >= cut).map({False: f"before {cut}", True: f"{cut} on"})
+        keys = ["period", "target_pledge"]
+    out = table.groupby(keys).agg(disputes=("escalated", "size"), escalated=("escalated", "sum"),
+                                  wars=("wars", "sum")).reset_index()
+    out["share_escalated"] = out["escalated"] / out["disputes"]
+    out["share_war"] = out["wars"] / out["disputes"]
+    return out
