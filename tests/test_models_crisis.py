@@ -185,3 +185,29 @@ def test_escalation_by_pledge_by_hand():
     assert split.loc[("before 1946", False), "escalated"] == 1
     with pytest.raises(ValueError):
         escalation_by_pledge(dyads.drop(columns="sidea1"), pledges)
+
+
+# The chapter's "Try this" steps, each checked against the models behind the widgets.
+
+def test_try_this_consensus_steps():
+    assert 0.275 < consensus_probability(12, 0.9) < 0.285          # step 1: about 28% at 12 members
+    assert consensus_probability(40, 0.9) < 0.02                   # ... below 2% at 40
+    for n in (1, 12, 40):                                          # step 2: ten rounds beat three at every size
+        assert consensus_probability(n, 0.9, 0.3, 10) > consensus_probability(n, 0.9, 0.3, 3)
+    waits = [expected_rounds(n, 0.9, 0.3) for n in range(1, 41)]
+    assert all(a < b for a, b in zip(waits, waits[1:]))
+    assert {round(consensus_probability(n, 0.9, 0.3, 0, 1.0), 12) for n in range(1, 41)} == {0.9}  # step 3
+    assert {round(expected_rounds(n, 0.9, 0.3, 1.0), 12) for n in range(1, 41)} == {round(0.1 / 0.3, 12)}
+    assert expected_rounds(12, 0.9, 0.05) > 15                     # step 4: many rounds
+
+
+def test_try_this_escalation_steps():
+    names = lambda **kw: [(n, round(lo, 6), round(hi, 6)) for n, lo, hi in outcome_regions(**kw)]  # noqa: E731
+    assert names() == [("defender concedes", 0.0, 0.2), ("war", 0.2, 0.5), ("status quo", 0.5, 1.0)]  # step 1
+    assert names(cost_challenger=0.7) == [("defender concedes", 0.0, 0.2), ("status quo", 0.2, 1.0)]  # step 2
+    assert names(cost_defender=0.1) == [("war", 0.0, 0.5), ("status quo", 0.5, 1.0)]  # step 3
+    assert [n for n, _, _ in outcome_regions(ally=0.0)] == ["defender concedes"]  # step 4
+    # a lower audience cost makes backing down more attractive: C would fight only below a lower commitment
+    # (b = 0: w > 0.5 means r < 0.5; b = 0.2: w > 0.3 holds for every r, so no switch inside [0, 1])
+    assert commitment_thresholds(audience_cost=0.0)["challenger fights"] == pytest.approx(0.5)
+    assert commitment_thresholds(audience_cost=0.2)["challenger fights"] is None
