@@ -31,15 +31,22 @@ from dataclasses import dataclass
 from alliances.models.bargaining import win_probability
 
 
-def _in_range(name: str, value, low: float, high: float, *, open_low: bool = False) -> float:
-    """``value`` as a float in [low, high] (or (low, high] with ``open_low``), else ValueError naming it."""
+def check_number(name: str, value, low: float, high: float, *, open_low: bool = False,
+                 open_high: bool = False) -> float:
+    """``value`` as a float inside [low, high] (ends excluded with ``open_low``/``open_high``), else ValueError.
+
+    The message names the argument and the value. (Shared by the chapter 10-11 models; a candidate
+    for ``alliances.models.common``.)
+    """
     try:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not math.isfinite(number) or number > high or number < low or (open_low and number == low):
-        side = "(" if open_low else "["
-        raise ValueError(f"{name} must lie in {side}{low:g}, {high:g}], got {value!r}")
+    bad = (isinstance(value, bool) or not math.isfinite(number) or number < low or number > high
+           or (open_low and number == low) or (open_high and number == high))
+    if bad:
+        interval = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
     return number
 
 
@@ -74,7 +81,7 @@ def consensus_probability(n: int, p: float, q: float = 0.0, rounds: int = 0, rho
         member supports by then.
     """
     n = _whole("the number of members", n, 1)
-    p, q, rho = _in_range("p", p, 0, 1), _in_range("q", q, 0, 1), _in_range("rho", rho, 0, 1)
+    p, q, rho = check_number("p", p, 0, 1), check_number("q", q, 0, 1), check_number("rho", rho, 0, 1)
     rounds = _whole("rounds", rounds, 0)
     single = 1.0 - (1.0 - p) * (1.0 - q) ** rounds
     return rho * single + (1.0 - rho) * single**n
@@ -94,8 +101,8 @@ def expected_rounds(n: int, p: float, q: float, rho: float = 0.0) -> float:
         The expected number of rounds ``E[T]``.
     """
     n = _whole("the number of members", n, 1)
-    p, rho = _in_range("p", p, 0, 1), _in_range("rho", rho, 0, 1)
-    q = _in_range("q", q, 0, 1, open_low=True)
+    p, rho = check_number("p", p, 0, 1), check_number("rho", rho, 0, 1)
+    q = check_number("q", q, 0, 1, open_low=True)
     a, r = 1.0 - p, 1.0 - q
     if a == 0.0:
         return 0.0
@@ -162,11 +169,11 @@ def escalation_game(
         Payoffs: status quo (0, 0); D concedes (stakes, -stakes); C backs down (-audience_cost, 0);
         war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
     """
-    commitment = _in_range("commitment", commitment, 0, 1)
-    stakes = _in_range("stakes", stakes, 0, math.inf, open_low=True)
-    c_c = _in_range("cost_challenger", cost_challenger, 0, math.inf)
-    c_d = _in_range("cost_defender", cost_defender, 0, math.inf)
-    b = _in_range("audience_cost", audience_cost, 0, math.inf)
+    commitment = check_number("commitment", commitment, 0, 1)
+    stakes = check_number("stakes", stakes, 0, math.inf, open_low=True)
+    c_c = check_number("cost_challenger", cost_challenger, 0, math.inf)
+    c_d = check_number("cost_defender", cost_defender, 0, math.inf)
+    b = check_number("audience_cost", audience_cost, 0, math.inf)
     w = 1.0 - win_probability(defender, challenger, ally, commitment)
     war = (w * stakes - c_c, -w * stakes - c_d)
     back_down, concede = (-b, 0.0), (stakes, -stakes)
