@@ -169,7 +169,7 @@ def test_escalation_by_pledge_by_hand():
         (2, 2, 40, 1950, 1, 1, 3, 1), (2, 40, 2, 1950, 1, 0, 1, 3),
         (3, 50, 60, 1900, 1, 1, 4, 1),
         (4, 70, 20, 1930, 1, 1, 2, 1),
-    ], columns=["dispnum", "ccode1", "ccode2", "year", "disponset", "sidea1", "hostlev1", "hostlev2"])
+    ], columns=["dispute", "ccode1", "ccode2", "year", "onset", "side_a1", "hostility_level1", "hostility_level2"])
     pledges = pd.DataFrame([
         (20, 30, 1950, 1), (30, 20, 1950, 1), (20, 30, 1930, 1), (30, 20, 1930, 1),
         (40, 2, 1950, 1), (2, 40, 1950, 1), (60, 80, 1900, 0), (80, 60, 1900, 0),
@@ -184,7 +184,7 @@ def test_escalation_by_pledge_by_hand():
     assert split.loc[("1946 on", True), "wars"] == 1
     assert split.loc[("before 1946", False), "escalated"] == 1
     with pytest.raises(ValueError):
-        escalation_by_pledge(dyads.drop(columns="sidea1"), pledges)
+        escalation_by_pledge(dyads.drop(columns="side_a1"), pledges)
 
 
 # The chapter's "Try this" steps, each checked against the models behind the widgets.

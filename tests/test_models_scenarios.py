@@ -69,12 +69,16 @@ def test_try_this_steps_on_the_course_data():
     spending = load("nato_defence_expenditure")
     default = spending_scenario(spending, 3.5, 5.0, 1.5, 2035)
     reached = default[default["reached"].notna()]
-    assert len(default) == 20 and len(reached) == 6                                              # step 1
-    assert set(reached["state"]) == {"Latvia", "Lithuania", "Poland", "Estonia", "Norway", "United States"}
+    assert len(default) == 31 and len(reached) == 7                                              # step 1
+    assert set(reached["state"]) == {"Latvia", "Lithuania", "Poland", "Estonia", "Norway", "United States", "Greece"}
+    assert reached.set_index("state").loc["Greece", "reached"] == 2032
     fast = spending_scenario(spending, 3.5, 10.0, 1.5, 2035)                                     # step 2
-    assert fast["reached"].notna().all() and fast.iloc[-1]["state"] == "Croatia"
+    assert list(fast.loc[fast["reached"].isna(), "state"]) == ["Slovenia"]
     flat = spending_scenario(spending, 3.5, 1.5, 1.5, 2035)                                      # step 3
     assert set(flat.loc[flat["reached"].notna(), "state"]) == {"Latvia", "Lithuania", "Poland"}
     low = spending_scenario(spending, 2.0, 5.0, 1.5, 2035).set_index("state")                    # step 4
-    late = low[low["reached"] > low["year"]]
-    assert list(late.index) == ["Croatia"] and late.loc["Croatia", "reached"] == 2027
+    below = low[low["share_gdp_pct"] < 2]
+    assert set(below.index) == {"Bulgaria", "Slovakia", "Croatia", "Montenegro", "Slovenia"}
+    assert (below["year"] == 2024).all()
+    assert below.loc[["Bulgaria", "Slovakia", "Croatia", "Montenegro"], "reached"].max() == 2029
+    assert pd.isna(below.loc["Slovenia", "reached"])

@@ -24,38 +24,10 @@ when that is strictly better (ties go to the less escalatory move).
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 
 from alliances.models.bargaining import win_probability
-
-
-def check_number(name: str, value, low: float, high: float, *, open_low: bool = False,
-                 open_high: bool = False) -> float:
-    """``value`` as a float inside [low, high] (ends excluded with ``open_low``/``open_high``), else ValueError.
-
-    The message names the argument and the value. (Shared by the chapter 10-11 models; a candidate
-    for ``alliances.models.common``.)
-    """
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    bad = (isinstance(value, bool) or not math.isfinite(number) or number < low or number > high
-           or (open_low and number == low) or (open_high and number == high))
-    if bad:
-        interval = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
-    return number
-
-
-def _whole(name: str, value, low: int) -> int:
-    """``value`` as an int of at least ``low``, else ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
-            or value != int(value) or value < low:
-        raise ValueError(f"{name} must be a whole number of at least {low}, got {value!r}")
-    return int(value)
+from alliances.models.common import check_number, check_table, check_year
 
 
 def consensus_probability(n: int, p: float, q: float = 0.0, rounds: int = 0, rho: float = 0.0) -> float:
@@ -80,9 +52,10 @@ def consensus_probability(n: int, p: float, q: float = 0.0, rounds: int = 0, rho
         ``rho * s + (1 - rho) * s**n`` with ``s = 1 - (1 - p)(1 - q)**rounds`` the chance that one
         member supports by then.
     """
-    n = _whole("the number of members", n, 1)
-    p, q, rho = check_number("p", p, 0, 1), check_number("q", q, 0, 1), check_number("rho", rho, 0, 1)
-    rounds = _whole("rounds", rounds, 0)
+    n = check_number(n, "the number of members", minimum=1, whole=True)
+    p, q = check_number(p, "p", minimum=0, maximum=1), check_number(q, "q", minimum=0, maximum=1)
+    rho = check_number(rho, "rho", minimum=0, maximum=1)
+    rounds = check_number(rounds, "rounds", minimum=0, whole=True)
     single = 1.0 - (1.0 - p) * (1.0 - q) ** rounds
     return rho * single + (1.0 - rho) * single**n
 
@@ -100,9 +73,9 @@ def expected_rounds(n: int, p: float, q: float, rho: float = 0.0) -> float:
     float
         The expected number of rounds ``E[T]``.
     """
-    n = _whole("the number of members", n, 1)
-    p, rho = check_number("p", p, 0, 1), check_number("rho", rho, 0, 1)
-    q = check_number("q", q, 0, 1, open_low=True)
+    n = check_number(n, "the number of members", minimum=1, whole=True)
+    p, rho = check_number(p, "p", minimum=0, maximum=1), check_number(rho, "rho", minimum=0, maximum=1)
+    q = check_number(q, "q", above=0, maximum=1)
     a, r = 1.0 - p, 1.0 - q
     if a == 0.0:
         return 0.0
@@ -169,11 +142,11 @@ def escalation_game(
         Payoffs: status quo (0, 0); D concedes (stakes, -stakes); C backs down (-audience_cost, 0);
         war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
     """
-    commitment = check_number("commitment", commitment, 0, 1)
-    stakes = check_number("stakes", stakes, 0, math.inf, open_low=True)
-    c_c = check_number("cost_challenger", cost_challenger, 0, math.inf)
-    c_d = check_number("cost_defender", cost_defender, 0, math.inf)
-    b = check_number("audience_cost", audience_cost, 0, math.inf)
+    commitment = check_number(commitment, "commitment", minimum=0, maximum=1)
+    stakes = check_number(stakes, "stakes", above=0)
+    c_c = check_number(cost_challenger, "cost_challenger", minimum=0)
+    c_d = check_number(cost_defender, "cost_defender", minimum=0)
+    b = check_number(audience_cost, "audience_cost", minimum=0)
     w = 1.0 - win_probability(defender, challenger, ally, commitment)
     war = (w * stakes - c_c, -w * stakes - c_d)
     back_down, concede = (-b, 0.0), (stakes, -stakes)
@@ -247,11 +220,11 @@ def escalation_by_pledge(dyads, pledges, *, force_level: int = 4, split_year: in
     Parameters
     ----------
     dyads : pandas.DataFrame
-        Directed dispute dyad-years like ``load("mid_dyad_years")``: ``dispnum``, ``ccode1``,
-        ``ccode2``, ``year``, ``disponset`` (1 in the dispute's first year), ``sidea1`` (1 if
-        ``ccode1`` is on side A, the side that took the first militarized action), ``hostlev1``,
-        ``hostlev2`` (each state's highest hostility level in the dispute: 1 none ... 4 use of force,
-        5 war).
+        Directed dispute dyad-years like ``load("mid_dyad_years")``: ``ccode1``, ``ccode2``,
+        ``year``, ``onset`` (1 in the dispute's first year), ``side_a1`` (1 if ``ccode1`` is on side
+        A, the side that took the first militarized action), ``hostility_level1``,
+        ``hostility_level2`` (each state's highest hostility level in the dispute: 1 none ... 4 use
+        of force, 5 war).
     pledges : pandas.DataFrame
         Directed ATOP dyad-years like ``load("atop_dyad_years")``: ``ccode1``, ``ccode2``, ``year``,
         ``defence`` (0/1).
@@ -269,21 +242,19 @@ def escalation_by_pledge(dyads, pledges, *, force_level: int = 4, split_year: in
         B; the target "has a pledge" if it had a defence pledge that year with any state other than
         the one confronting it.
     """
-    from alliances.models.common import check_table, check_year
-
-    check_table(dyads, ["ccode1", "ccode2", "year", "disponset", "sidea1", "hostlev1", "hostlev2"], "dyads",
-                "mid_dyad_years")
+    levels = ["hostility_level1", "hostility_level2"]
+    check_table(dyads, ["ccode1", "ccode2", "year", "onset", "side_a1", *levels], "dyads", "mid_dyad_years")
     check_table(pledges, ["ccode1", "ccode2", "year", "defence"], "pledges", "atop_dyad_years")
-    level = _whole("force_level", force_level, 1)
-    onset = dyads[(dyads["disponset"] == 1) & (dyads["sidea1"] == 1)]
-    onset = onset[["ccode1", "ccode2", "year", "hostlev1", "hostlev2"]].copy()
+    level = check_number(force_level, "force_level", minimum=1, maximum=5, whole=True)
+    onset = dyads[(dyads["onset"] == 1) & (dyads["side_a1"] == 1)]
+    onset = onset[["ccode1", "ccode2", "year", *levels]].copy()
     defence = pledges[pledges["defence"] == 1][["ccode1", "ccode2", "year"]]
     counts = defence.groupby(["ccode1", "year"]).size().rename("pledges").reset_index()
     target = onset.merge(counts.rename(columns={"ccode1": "ccode2"}), on=["ccode2", "year"], how="left")
     with_challenger = target.merge(defence.assign(mutual=1).rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"}),
                                    on=["ccode1", "ccode2", "year"], how="left")
     others = with_challenger["pledges"].fillna(0) - with_challenger["mutual"].fillna(0)
-    hostility = with_challenger[["hostlev1", "hostlev2"]].max(axis=1)
+    hostility = with_challenger[levels].max(axis=1)
     table = with_challenger.assign(target_pledge=others > 0, escalated=hostility >= level, wars=hostility == 5)
     keys = ["target_pledge"]
     if split_year is not None:

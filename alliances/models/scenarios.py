@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 
-from alliances.models.crisis import check_number
+from alliances.models.common import check_number, check_table, check_year
 
 
 def _ratio(defence_growth: float, gdp_growth: float) -> float:
-    gd = check_number("defence_growth (per cent a year)", defence_growth, -50, 100)
-    gy = check_number("gdp_growth (per cent a year)", gdp_growth, -50, 100)
+    gd = check_number(defence_growth, "defence_growth (per cent a year)", minimum=-50, maximum=100)
+    gy = check_number(gdp_growth, "gdp_growth (per cent a year)", minimum=-50, maximum=100)
     return (1.0 + gd / 100.0) / (1.0 + gy / 100.0)
 
 
@@ -35,8 +35,8 @@ def share_path(share: float, years: int, defence_growth: float, gdp_growth: floa
     defence_growth, gdp_growth : float
         Real growth of defence spending and of GDP, in per cent a year.
     """
-    share = check_number("share", share, 0, 100, open_low=True)
-    years = int(check_number("years", years, 0, 500))
+    share = check_number(share, "share", above=0, maximum=100)
+    years = check_number(years, "years", minimum=0, maximum=500, whole=True)
     ratio = _ratio(defence_growth, gdp_growth)
     return [share * ratio**t for t in range(years + 1)]
 
@@ -46,8 +46,8 @@ def years_to_target(share: float, target: float, defence_growth: float, gdp_grow
 
     ``share`` and ``target`` are percentages of GDP; growth rates are per cent a year.
     """
-    share = check_number("share", share, 0, 100, open_low=True)
-    target = check_number("target", target, 0, 100, open_low=True)
+    share = check_number(share, "share", above=0, maximum=100)
+    target = check_number(target, "target", above=0, maximum=100)
     ratio = _ratio(defence_growth, gdp_growth)
     if share >= target:
         return 0
@@ -83,8 +83,6 @@ def spending_scenario(expenditure, target: float, defence_growth: float, gdp_gro
         ``reached`` then ``state``.
     """
     import pandas as pd
-
-    from alliances.models.common import check_table, check_year
 
     check_table(expenditure, ["iso3", "state", "year", "share_gdp_pct"], "expenditure", "nato_defence_expenditure")
     last = check_year(last_year, "last_year")

@@ -20,19 +20,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alliances.models.crisis import check_number
+from alliances.models.common import check_number
 
 
 def abandonment_risk(commitment: float, base: float = 0.6, curvature: float = 2.0) -> float:
     """Risk (0 to 1) that the ally abandons a state that commits ``commitment`` (0 to 1): ``base * (1 - c)**s``."""
-    c = check_number("commitment", commitment, 0, 1)
-    return check_number("base", base, 0, 1) * (1.0 - c) ** check_number("curvature", curvature, 1, 10, open_low=True)
+    c = check_number(commitment, "commitment", minimum=0, maximum=1)
+    return check_number(base, "base", minimum=0, maximum=1) * (1.0 - c) ** check_number(curvature, "curvature", above=1, maximum=10)
 
 
 def entrapment_risk(commitment: float, base: float = 0.4, curvature: float = 2.0) -> float:
     """Risk (0 to 1) of being dragged into the ally's conflict at commitment ``c``: ``base * c**s``."""
-    c = check_number("commitment", commitment, 0, 1)
-    return check_number("base", base, 0, 1) * c ** check_number("curvature", curvature, 1, 10, open_low=True)
+    c = check_number(commitment, "commitment", minimum=0, maximum=1)
+    return check_number(base, "base", minimum=0, maximum=1) * c ** check_number(curvature, "curvature", above=1, maximum=10)
 
 
 def weighted_risk(commitment: float, weight: float, abandonment: float = 0.6, entrapment: float = 0.4,
@@ -50,7 +50,7 @@ def weighted_risk(commitment: float, weight: float, abandonment: float = 0.6, en
     curvature : float
         Exponent ``s`` of both curves, greater than 1 (convex risks).
     """
-    w = check_number("weight", weight, 0, 1)
+    w = check_number(weight, "weight", minimum=0, maximum=1)
     return (w * abandonment_risk(commitment, abandonment, curvature)
             + (1.0 - w) * entrapment_risk(commitment, entrapment, curvature))
 
@@ -73,10 +73,10 @@ def best_commitment(weight: float, abandonment: float = 0.6, entrapment: float =
     one of the weighted risks is zero (``w A = 0``: commit nothing; ``(1 - w) E = 0``: commit fully;
     both zero: every commitment is optimal and 0 is returned).
     """
-    w = check_number("weight", weight, 0, 1)
-    a = check_number("abandonment", abandonment, 0, 1)
-    e = check_number("entrapment", entrapment, 0, 1)
-    s = check_number("curvature", curvature, 1, 10, open_low=True)
+    w = check_number(weight, "weight", minimum=0, maximum=1)
+    a = check_number(abandonment, "abandonment", minimum=0, maximum=1)
+    e = check_number(entrapment, "entrapment", minimum=0, maximum=1)
+    s = check_number(curvature, "curvature", above=1, maximum=10)
     fear, risk = w * a, (1.0 - w) * e
     if fear == 0.0:
         c = 0.0
