@@ -211,3 +211,20 @@ def test_try_this_escalation_steps():
     # (b = 0: w > 0.5 means r < 0.5; b = 0.2: w > 0.3 holds for every r, so no switch inside [0, 1])
     assert commitment_thresholds(audience_cost=0.0)["challenger fights"] == pytest.approx(0.5)
     assert commitment_thresholds(audience_cost=0.2)["challenger fights"] is None
+
+
+def test_chapter_figures_match_the_research_data():
+    """The percentages chapter 10 states about COW disputes and ATOP pledges, 1816-2014."""
+    from alliances.data import load
+    from alliances.models.crisis import escalation_by_pledge
+
+    dyads, pledges = load("mid_dyad_years"), load("atop_dyad_years")
+    whole = escalation_by_pledge(dyads, pledges).set_index("target_pledge")
+    assert round(100 * whole.loc[True, "share_escalated"]) == 71 and round(100 * whole.loc[True, "share_war"]) == 14
+    assert round(100 * whole.loc[False, "share_escalated"]) == 70 and round(100 * whole.loc[False, "share_war"]) == 13
+    split = escalation_by_pledge(dyads, pledges, split_year=1946).set_index(["period", "target_pledge"])
+    assert round(100 * split.loc[("before 1946", True), "share_war"]) == 39
+    assert round(100 * split.loc[("before 1946", False), "share_war"]) == 20
+    assert round(100 * split.loc[("1946 on", True), "share_war"]) == 6
+    assert round(100 * split.loc[("1946 on", False), "share_war"]) == 7
+    assert whole["disputes"].sum() == split["disputes"].sum()

@@ -72,3 +72,13 @@ def test_try_this_steps():
         assert best_commitment(0.5, 0.6, 0.6, s).commitment == pytest.approx(0.5)
     assert round(best_commitment(0.5, 0.6, 0.4, 4).commitment, 2) == 0.53              # step 4: 1 / (1 + (2/3)^(1/3))
     assert abs(best_commitment(0.5, 0.6, 0.4, 4).commitment - 0.5) < abs(0.6 - 0.5)
+
+
+def test_chapter_11_spending_figures_match_the_data():
+    """Chapter 11: 3 of 31 allies at 2% or more in 2014, 18 of 31 in 2024, all 15 with a 2025 estimate."""
+    from alliances.data import load
+
+    spending = load("nato_defence_expenditure")
+    for year, allies, at_two in ((2014, 31, 3), (2024, 31, 18), (2025, 15, 15)):
+        rows = spending[spending["year"] == year]
+        assert (len(rows), int((rows["share_gdp_pct"] >= 2).sum())) == (allies, at_two)
