@@ -88,8 +88,11 @@ def test_consensus_rejects_impossible_inputs(kwargs):
 
 
 def test_expected_rounds_needs_persuasion():
-    with pytest.raises(ValueError):
-        expected_rounds(5, 0.9, 0.0)
+    for q in (0.0, 1e-9):
+        with pytest.raises(ValueError):
+            expected_rounds(5, 0.9, q)
+    # the smallest accepted persuasion still converges: one member waits (1 - p) / q rounds
+    assert expected_rounds(1, 0.5, 1e-4) == pytest.approx(0.5 / 1e-4)
 
 
 # Escalation game. Defaults: C strength 2, D 1, ally 3, prize 1, C's war cost 0.5, D's 0.4, audience cost 0.1.
@@ -148,7 +151,7 @@ def test_regions_by_hand():
 
 
 @pytest.mark.parametrize("kwargs", [dict(commitment=1.5), dict(stakes=0), dict(cost_defender=-1), dict(ally=-1),
-                                    dict(audience_cost=float("inf"))])
+                                    dict(audience_cost=float("inf")), dict(challenger=float("inf")), dict(defender=0)])
 def test_escalation_rejects_impossible_inputs(kwargs):
     args = dict(commitment=0.5) | kwargs
     with pytest.raises(ValueError):

@@ -60,11 +60,15 @@ def consensus_probability(n: int, p: float, q: float = 0.0, rounds: int = 0, rho
     return rho * single + (1.0 - rho) * single**n
 
 
+MIN_PERSUASION = 1e-4
+"""Smallest persuasion probability :func:`expected_rounds` accepts."""
+
+
 def expected_rounds(n: int, p: float, q: float, rho: float = 0.0) -> float:
     """Expected rounds of consultation until every member supports (0 if all support at once).
 
-    Parameters as in :func:`consensus_probability`; ``q`` must be positive, or consensus may never
-    come. Sums ``P(T > t)`` over rounds for ``n`` independent members (numerically stable where the
+    Parameters as in :func:`consensus_probability`; ``q`` must be at least ``MIN_PERSUASION``
+    (with no persuasion consensus may never come, and the sum would take too long to converge). Sums ``P(T > t)`` over rounds for ``n`` independent members (numerically stable where the
     alternating inclusion-exclusion sum is not), mixed with one member's waiting time ``(1 - p) / q``
     with weight ``rho``.
 
@@ -75,7 +79,7 @@ def expected_rounds(n: int, p: float, q: float, rho: float = 0.0) -> float:
     """
     n = check_number(n, "the number of members", minimum=1, whole=True)
     p, rho = check_number(p, "p", minimum=0, maximum=1), check_number(rho, "rho", minimum=0, maximum=1)
-    q = check_number(q, "q", above=0, maximum=1)
+    q = check_number(q, "q", minimum=MIN_PERSUASION, maximum=1)
     a, r = 1.0 - p, 1.0 - q
     if a == 0.0:
         return 0.0
@@ -143,6 +147,9 @@ def escalation_game(
         war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
     """
     commitment = check_number(commitment, "commitment", minimum=0, maximum=1)
+    challenger = check_number(challenger, "challenger strength", above=0)
+    defender = check_number(defender, "defender strength", above=0)
+    ally = check_number(ally, "ally strength", minimum=0)
     stakes = check_number(stakes, "stakes", above=0)
     c_c = check_number(cost_challenger, "cost_challenger", minimum=0)
     c_d = check_number(cost_defender, "cost_defender", minimum=0)
