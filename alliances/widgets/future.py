@@ -66,7 +66,7 @@ def spending_scenario_explorer() -> ModelView:
             "last_year": w.IntSlider(value=2035, min=2030, max=2050, step=1, description="Scenario ends", **SLIDER),
         },
         title="Spending scenario explorer (a scenario, not a forecast)",
-        figsize=(9.5, 4.6),
+        figsize=(9.5, 5.4),
         layout=None,
     )
 
