@@ -85,3 +85,33 @@ def test_facts_from_the_course_data():
     assert "Albania" not in bloc_members(members, "warsaw_pact", 1969)
     missions = load("un_peacekeeping_missions")
     assert missions_active(missions, 1956)["acronym"].tolist() == ["UNTSO"]
+
+
+def test_try_this_steps_are_true_of_the_widget():
+    """Each step of the chapter's "Try this" box, checked against what the case timeline describes."""
+    from alliances.widgets.cases import case_data, draw_cases, _plotted
+    from alliances.style import new_figure
+
+    data = case_data()
+
+    def describe(year, case):
+        return draw_cases(new_figure(), year, case, data)
+
+    # 1. Warsaw Pact 1968 -> 1969: eight to seven, Albania gone; the invasion in 1968; Albania's exit marked at 1961.
+    assert "Warsaw Pact 8" in describe(1968, "Warsaw Pact") and "invasion of Czechoslovakia" in describe(1968, "Warsaw Pact")
+    assert "Warsaw Pact 7" in describe(1969, "Warsaw Pact")
+    assert "Albania" not in bloc_members(data.members, "warsaw_pact", 1969)
+    assert "ALB: withdrawal" in describe(1961, "Warsaw Pact")
+    # 2. 1991: six members; 1992: none.
+    assert "Warsaw Pact 6" in describe(1991, "Warsaw Pact") and "Warsaw Pact 0" in describe(1992, "Warsaw Pact")
+    # 3. NATO 2001: nineteen, the attacks and Article 5; 2022: eight allies in one Article 4 request.
+    nato_2001 = describe(2001, "NATO")
+    assert "NATO 19" in nato_2001 and "11 September 2001" in nato_2001 and "Article 5" in nato_2001
+    request = [e for e in describe(2022, "NATO").split("; ") if e.startswith("Article 4")][0]
+    assert len(request.split(":")[1].split(",")) == 8
+    # 4. Asia-Pacific: SEATO 7 -> 0 from 1977 to 1978, US bilateral treaties 4, then 3 in 1980.
+    lines = _plotted("Asia-Pacific treaties", data.sizes)
+    assert (lines["SEATO members"][1977], lines["SEATO members"][1978]) == (7, 0)
+    assert lines["US bilateral treaties in force"][1978] == 4 and lines["US bilateral treaties in force"][1980] == 3
+    # 5. UN missions in the course data: four in 1990, six in 1991.
+    assert "4 of the 21" in describe(1990, "UN peacekeeping") and "6 of the 21" in describe(1991, "UN peacekeeping")
