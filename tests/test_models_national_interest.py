@@ -1,0 +1,70 @@
+"""Chapter 7 model against values worked out by hand (fractions written out in the comments)."""
+
+import pytest
+
+from alliances.models.national_interest import autonomy_lost, best_portfolio, portfolios, security
+
+
+def test_security_by_hand():
+    assert security(1, 2, [1]) == pytest.approx(2 / 4)  # (1 + 1) / (1 + 1 + 2)
+    assert security(1, 2, [2], reliability=0.5) == pytest.approx(2 / 4)  # expected backing 0.5 * 2 = 1
+    assert security(1, 3) == pytest.approx(1 / 4)
+    assert security(1, 0) == 1.0  # no threat left
+    assert security(1, 2, [5], reliability=0) == pytest.approx(1 / 3)  # an ally that never comes adds nothing
+
+
+def test_autonomy_lost_by_hand():
+    assert autonomy_lost(1, []) == 0
+    assert autonomy_lost(1, [1, 3]) == pytest.approx(1 / 2 + 3 / 4)
+    assert autonomy_lost(3, [1]) == pytest.approx(1 / 4)  # a small partner costs the large state little
+
+
+def test_best_portfolio_balancing_by_hand():
+    # own 1, threat 3, partners A = 1 and B = 3, reliability 1.
+    # none: S = 1/4, A = 0; {A}: S = 2/5, A = 1/2; {B}: S = 4/7, A = 3/4; {A, B}: S = 5/8, A = 5/4.
+    candidates = {"A": 1.0, "B": 3.0}
+    values = {p.partners: p.value for p in portfolios(1, 3, candidates, weight=0.2)}
+    assert values == pytest.approx({(): 0.25, ("A",): 0.4 - 0.1, ("B",): 4 / 7 - 0.15, ("A", "B"): 0.625 - 0.25})
+    assert best_portfolio(1, 3, candidates, weight=0.2).partners == ("B",)
+    # weight 0.5: none 0.25, {A} 0.15, {B} 4/7 - 3/8 = 0.196, {A, B} 0 -> stay unaligned
+    assert best_portfolio(1, 3, candidates, weight=0.5).partners == ()
+    # weight 0: security alone counts, so take everyone
+    assert best_portfolio(1, 3, candidates, weight=0).partners == ("A", "B")
+
+
+def test_bandwagoning_by_hand():
+    # the threat T (3) is a candidate: allying with it gives S = 1 at an autonomy cost of 3/4.
+    candidates = {"A": 1.0, "T": 3.0}
+    assert best_portfolio(1, 3, candidates, weight=0.2, threat_name="T").partners == ("T",)  # 1 - 0.15 = 0.85
+    choice = best_portfolio(1, 3, candidates, weight=1.0, threat_name="T")
+    # weight 1: {T} = 1 - 3/4 = 1/4 ties with staying alone (1/4); the tie goes to fewer commitments
+    assert choice.partners == () and choice.value == pytest.approx(0.25)
+    both = [p for p in portfolios(1, 3, candidates, 0.2, threat_name="T") if p.partners == ("A", "T")][0]
+    assert both.bandwagon and both.security == 1.0 and both.autonomy_lost == pytest.approx(1 / 2 + 3 / 4)
+
+
+def test_brute_force_agrees_with_a_direct_search():
+    from itertools import product
+
+    caps = {"a": 0.02, "b": 0.15, "c": 0.05, "d": 0.01}
+    own, threat, w, r = 0.01, 0.2, 0.3, 0.7
+    best, best_value = None, -1e9
+    for mask in product([0, 1], repeat=4):
+        chosen = [c for c, m in zip(caps.values(), mask) if m]
+        backing = own + r * sum(chosen)
+        value = backing / (backing + threat) - w * sum(c / (own + c) for c in chosen)
+        if value > best_value + 1e-12:
+            best, best_value = mask, value
+    result = best_portfolio(own, threat, caps, w, r)
+    assert result.value == pytest.approx(best_value)
+    assert result.partners == tuple(n for n, m in zip(caps, best) if m)
+
+
+@pytest.mark.parametrize("kwargs", [dict(own=0), dict(threat=-1), dict(weight=-0.1), dict(reliability=1.2),
+                                    dict(candidates={"x": 0}), dict(candidates={"x": float("nan")}),
+                                    dict(candidates=[1, 2]), dict(threat_name="nobody"),
+                                    dict(candidates={str(i): 1.0 for i in range(13)}), dict(own=True)])
+def test_impossible_inputs_are_rejected(kwargs):
+    args = dict(own=1.0, threat=2.0, candidates={"x": 1.0}, weight=0.1, reliability=0.5) | kwargs
+    with pytest.raises(ValueError):
+        best_portfolio(**args)
