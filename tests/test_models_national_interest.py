@@ -39,6 +39,10 @@ def test_bandwagoning_by_hand():
     choice = best_portfolio(1, 3, candidates, weight=1.0, threat_name="T")
     # weight 1: {T} = 1 - 3/4 = 1/4 ties with staying alone (1/4); the tie goes to fewer commitments
     assert choice.partners == () and choice.value == pytest.approx(0.25)
+    # restraint 0.5: {T} gives 0.5 + 0.5 * 1/4 = 0.625 security; with A as well, 0.5 + 0.5 * 2/5 = 0.7
+    half = {p.partners: p.security for p in portfolios(1, 3, candidates, 0.2, threat_name="T", restraint=0.5)}
+    assert half[("T",)] == pytest.approx(0.625) and half[("A", "T")] == pytest.approx(0.7)
+    assert half[("A",)] == pytest.approx(0.4)  # balancing is untouched by the threat's restraint
     both = [p for p in portfolios(1, 3, candidates, 0.2, threat_name="T") if p.partners == ("A", "T")][0]
     assert both.bandwagon and both.security == 1.0 and both.autonomy_lost == pytest.approx(1 / 2 + 3 / 4)
 
@@ -63,7 +67,8 @@ def test_brute_force_agrees_with_a_direct_search():
 @pytest.mark.parametrize("kwargs", [dict(own=0), dict(threat=-1), dict(weight=-0.1), dict(reliability=1.2),
                                     dict(candidates={"x": 0}), dict(candidates={"x": float("nan")}),
                                     dict(candidates=[1, 2]), dict(threat_name="nobody"),
-                                    dict(candidates={str(i): 1.0 for i in range(13)}), dict(own=True)])
+                                    dict(candidates={str(i): 1.0 for i in range(13)}), dict(own=True),
+                                    dict(threat_name="x", restraint=2)])
 def test_impossible_inputs_are_rejected(kwargs):
     args = dict(own=1.0, threat=2.0, candidates={"x": 1.0}, weight=0.1, reliability=0.5) | kwargs
     with pytest.raises(ValueError):

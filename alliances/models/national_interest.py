@@ -9,8 +9,13 @@ partner honours its commitment with probability ``r``. The model has two terms:
 
       S(P) = (own + r * sum_{i in P} c_i) / (own + r * sum_{i in P} c_i + threat)
 
-  If the state *bandwagons*, allying with the threatening state itself, that threat is gone and
-  ``S = 1``; any other partners chosen alongside still cost autonomy.
+  If the state *bandwagons*, allying with the threatening state itself, the threat is appeased
+  with probability ``restraint`` (the threat keeps its side of the deal) and otherwise remains::
+
+      S_bandwagon(P) = restraint + (1 - restraint) * S(P without the threat)
+
+  Walt (1987) argues that bandwagoning is rarer than balancing because it rests on the restraint of
+  the very state that threatens; ``restraint`` makes that trust explicit.
 * **autonomy lost**: each partner takes a say in the state's policy in proportion to its share of
   the pair's capability, ``c_i / (own + c_i)``, so a far stronger partner costs far more autonomy::
 
@@ -95,7 +100,8 @@ class Portfolio:
 
 
 def portfolios(own: float, threat: float, candidates: Mapping[str, float], weight: float,
-               reliability: float = 1.0, threat_name: str | None = None) -> list[Portfolio]:
+               reliability: float = 1.0, threat_name: str | None = None,
+               restraint: float = 1.0) -> list[Portfolio]:
     """Every subset of ``candidates`` (including none) with its security, autonomy lost and value.
 
     Parameters
@@ -106,7 +112,9 @@ def portfolios(own: float, threat: float, candidates: Mapping[str, float], weigh
     weight : float >= 0, value of a unit of autonomy relative to a unit of security.
     reliability : float in [0, 1], probability that each ally honours its commitment.
     threat_name : optional name in ``candidates`` of the threatening state; a portfolio that includes
-        it *bandwagons*: security is 1, and the threat's autonomy cost is paid like any partner's.
+        it *bandwagons*, and the threat's autonomy cost is paid like any partner's.
+    restraint : float in [0, 1], probability that the threat honours a bandwagoning deal (1: the
+        threat is certainly appeased and security is 1).
 
     Returns
     -------
@@ -119,6 +127,7 @@ def portfolios(own: float, threat: float, candidates: Mapping[str, float], weigh
     if threat_name is not None and threat_name not in candidates:
         raise ValueError(f"threat_name {threat_name!r} is not among the candidates")
     weight = _capability("weight", weight, allow_zero=True)
+    restraint = _probability("restraint", restraint)
     caps = {name: _capability(f"capability of {name}", c) for name, c in candidates.items()}
     names = list(caps)
     result = []
@@ -126,17 +135,47 @@ def portfolios(own: float, threat: float, candidates: Mapping[str, float], weigh
         for chosen in combinations(names, size):
             bandwagon = threat_name in chosen
             values = [caps[n] for n in chosen if n != threat_name]
-            s = 1.0 if bandwagon else security(own, threat, values, reliability)
+            s = security(own, threat, values, reliability)
+            if bandwagon:
+                s = restraint + (1.0 - restraint) * s
             a = autonomy_lost(own, [caps[n] for n in chosen])
             result.append(Portfolio(chosen, s, a, s - weight * a, bandwagon))
     return result
 
 
 def best_portfolio(own: float, threat: float, candidates: Mapping[str, float], weight: float,
-                   reliability: float = 1.0, threat_name: str | None = None) -> Portfolio:
+                   reliability: float = 1.0, threat_name: str | None = None, restraint: float = 1.0) -> Portfolio:
     """The portfolio with the highest value ``security - weight * autonomy_lost`` (see :func:`portfolios`).
 
     Ties go to the smaller portfolio (fewer commitments), then to the earlier candidates.
     """
-    options = portfolios(own, threat, candidates, weight, reliability, threat_name)
+    options = portfolios(own, threat, candidates, weight, reliability, threat_name, restraint)
     return max(options, key=lambda p: (round(p.value, 12), -len(p.partners)))
+
+
+def capabilities_in_year(capabilities, states: Mapping[str, tuple[int, ...]], year: int) -> dict[str, float]:
+    """CINC score of each named state in ``year``, from a table like ``load("cow_capabilities")``.
+
+    Parameters
+    ----------
+    capabilities : DataFrame with ``ccode``, ``year`` and ``cinc`` columns.
+    states : mapping of display name -> COW codes to try in order (e.g. ``{"Germany": (255, 260)}``:
+        united Germany, else the Federal Republic).
+    year : int, a calendar year.
+
+    Returns
+    -------
+    dict of name -> CINC for the states with a positive score that year (others are left out).
+    """
+    from alliances.models.common import check_table, check_year
+
+    check_table(capabilities, ("ccode", "year", "cinc"), "capabilities", "cow_capabilities")
+    year = check_year(year)
+    rows = capabilities[capabilities["year"] == year].set_index("ccode")["cinc"]
+    found = {}
+    for name, codes in states.items():
+        for code in codes:
+            if code in rows.index and float(rows[code]) > 0:
+                found[name] = float(rows[code])
+                break
+    return found
