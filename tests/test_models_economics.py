@@ -1,0 +1,70 @@
+"""Chapter 8 model against hand-worked equilibria, a brute-force best-response search and a hand Spearman."""
+
+import pytest
+
+from alliances.models.economics import nash_contributions, rank_correlation
+
+
+def best_response_iteration(incomes, b, rounds=5000):
+    """Each ally in turn maximises (1-b) ln(Y - q) + b ln(q + Q_others) over q >= 0: q = max(0, bY - (1-b) Q_others)."""
+    q = [0.0] * len(incomes)
+    for _ in range(rounds):
+        for i, y in enumerate(incomes):
+            others = sum(q) - q[i]
+            q[i] = max(0.0, b * y - (1 - b) * others)
+    return q
+
+
+def test_two_equal_allies_by_hand():
+    # b = 1/2, k = 1: both give, Q = (1 + 1) / (1 + 2) = 2/3, each q = 1 - 2/3 = 1/3; optimum 1/2 * 2 = 1.
+    eq = nash_contributions([1, 1], 0.5)
+    assert eq.contributions == pytest.approx((1 / 3, 1 / 3))
+    assert eq.nash_total == pytest.approx(2 / 3) and eq.optimal_total == pytest.approx(1.0)
+    assert eq.gap == pytest.approx(1 / 3)
+
+
+def test_small_ally_free_rides_by_hand():
+    # b = 1/2: the rich ally alone gives Q = 4/2 = 2; the poor one (income 1 < k Q = 2) gives nothing.
+    eq = nash_contributions([1, 4], 0.5)
+    assert eq.contributions == pytest.approx((0.0, 2.0))
+    assert eq.burdens == pytest.approx((0.0, 0.5))
+    assert eq.contributors == 1 and eq.gap == pytest.approx(2.5 - 2.0)
+
+
+def test_one_ally_reaches_the_optimum():
+    eq = nash_contributions([7.0], 0.3)
+    assert eq.nash_total == pytest.approx(0.3 * 7.0) == pytest.approx(eq.optimal_total)
+
+
+@pytest.mark.parametrize("incomes,b", [([5, 3, 2, 1, 1], 0.2), ([10, 1, 1, 1], 0.5), ([3, 3, 3], 0.1), ([8, 6, 1], 0.7)])
+def test_matches_best_response_iteration(incomes, b):
+    assert nash_contributions(incomes, b).contributions == pytest.approx(best_response_iteration(incomes, b), abs=1e-6)
+
+
+def test_exploitation_burden_rises_with_income_and_gap_with_size():
+    eq = nash_contributions([1, 2, 3, 4, 5], 0.3)
+    burdens = eq.burdens
+    assert all(a <= b for a, b in zip(burdens, burdens[1:]))
+    gaps = [nash_contributions([1.0] * n, 0.3).gap for n in (1, 2, 5, 10)]
+    assert gaps[0] == pytest.approx(0) and all(a < b for a, b in zip(gaps, gaps[1:]))
+
+
+def test_rank_correlation_by_hand():
+    # ranks of y: 1, 3, 2, 4; d = 0, -1, 1, 0; rho = 1 - 6 * 2 / (4 * 15) = 0.8
+    assert rank_correlation([1, 2, 3, 4], [10, 30, 20, 40]) == pytest.approx(0.8)
+    assert rank_correlation([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
+    # ties get average ranks: x ranks 1, 2.5, 2.5, 4 against y ranks 1, 2, 3, 4 -> Pearson of ranks
+    assert rank_correlation([1, 2, 2, 3], [1, 2, 3, 4]) == pytest.approx(0.9486833, abs=1e-6)
+
+
+@pytest.mark.parametrize("incomes,b", [([], 0.5), ([1, -1], 0.5), ([1, float("nan")], 0.5), ([1, 2], 0), ([1, 2], 1),
+                                        ([1, 2], True), ("ab", 0.5), ([1, True], 0.5)])
+def test_bad_inputs_are_rejected(incomes, b):
+    with pytest.raises(ValueError):
+        nash_contributions(incomes, b)
+
+
+@pytest.mark.parametrize("x,y", [([1, 2], [1, 2]), ([1, 2, 3], [1, 2]), ([1, 1, 1], [1, 2, 3]), ([1, 2, float("inf")], [1, 2, 3])])
+def test_rank_correlation_rejects_bad_input(x, y):
+    with pytest.raises(ValueError):
+        rank_correlation(x, y)
