@@ -73,3 +73,41 @@ def test_impossible_inputs_are_rejected(kwargs):
     args = dict(own=1.0, threat=2.0, candidates={"x": 1.0}, weight=0.1, reliability=0.5) | kwargs
     with pytest.raises(ValueError):
         best_portfolio(**args)
+
+
+def test_capabilities_in_year_by_hand():
+    import pandas as pd
+
+    from alliances.models.national_interest import capabilities_in_year
+
+    table = pd.DataFrame({"ccode": [255, 260, 2, 2], "year": [1980, 1980, 1980, 1981], "cinc": [0.0, 0.03, 0.1, 0.2]})
+    # united Germany (255) has no positive score in 1980, so the Federal Republic (260) is used
+    assert capabilities_in_year(table, {"Germany": (255, 260), "US": (2,), "Nobody": (999,)}, 1980) == {"Germany": 0.03, "US": 0.1}
+    with pytest.raises(ValueError):
+        capabilities_in_year(table.drop(columns="cinc"), {"US": (2,)}, 1980)
+
+
+def test_try_this_steps_are_true_of_the_widget():
+    """Each step of chapter 7's "Try this" box, checked against what the alliance-choice view describes."""
+    from alliances.data import load
+    from alliances.style import new_figure
+    from alliances.widgets.national_interest import draw_choice
+
+    caps = load("cow_capabilities")[["ccode", "year", "cinc"]]
+    west = ("United States", "United Kingdom", "France", "Germany")
+
+    def best(year=2000, weight=0.1, reliability=0.75, restraint=0.25):
+        text = draw_choice(new_figure(layout=None), "Poland", "Russia/USSR", year, weight, reliability, restraint, caps, west)
+        return text.split("the best is ")[1]
+
+    assert best().startswith("United States: it balances, with security 0.69")  # 1
+    assert "Staying alone gives security 0.14" in best()
+    assert best(restraint=0.9).startswith("Russia/USSR: it bandwagons")  # 2
+    assert best(reliability=0.0).startswith("Russia/USSR: it bandwagons")  # 3
+    assert best(weight=1.0).startswith("no ally: it stays unaligned")  # 4
+    assert best(year=1990).startswith("United States, Russia/USSR: it hedges")  # 5
+    assert best(year=1990, restraint=0.15).startswith("United States: it balances")  # the narrative's claim
+    # The narrative: from 1900 on, China's CINC is above the United States' in every year from 1995 except 2002.
+    both = caps[caps["ccode"].isin([2, 710]) & (caps["year"] >= 1900)].pivot(index="year", columns="ccode", values="cinc")
+    ahead = set(both.index[both[710] > both[2]])
+    assert ahead == set(range(1995, int(both.index.max()) + 1)) - {2002}
