@@ -68,3 +68,41 @@ def test_bad_inputs_are_rejected(incomes, b):
 def test_rank_correlation_rejects_bad_input(x, y):
     with pytest.raises(ValueError):
         rank_correlation(x, y)
+
+
+def test_burden_and_size_joins_by_hand():
+    import pandas as pd
+
+    from alliances.models.economics import burden_and_size
+
+    spend = pd.DataFrame({"iso3": ["AAA", "BBB", "CCC", "AAA"], "state": ["A", "B", "C", "A"], "year": [2014, 2014, 2014, 2015],
+                          "share_gdp_pct": [2.0, 1.0, 3.0, 9.0]})
+    cow = pd.DataFrame({"ccode": [1, 2, 3, 1], "year": [2014, 2014, 2014, 2015], "primary_energy": [10.0, 30.0, 0.0, 5.0]})
+    codes = pd.DataFrame({"ccode": [1, 2, 3], "iso3": ["AAA", "BBB", "CCC"]})
+    table = burden_and_size(spend, cow, codes, 2014)
+    # CCC has no positive energy figure and is left out; rows come largest first
+    assert table["iso3"].tolist() == ["BBB", "AAA"] and table["burden_pct"].tolist() == [1.0, 2.0]
+    with pytest.raises(ValueError):
+        burden_and_size(spend.drop(columns="share_gdp_pct"), cow, codes, 2014)
+
+
+def test_try_this_steps_are_true_of_the_widget():
+    """Each step of chapter 8's "Try this" box, checked against the model and the course data."""
+    from alliances.data import load
+    from alliances.models.economics import burden_and_size
+    from alliances.widgets.economics import model_incomes
+
+    def share_of_optimum(allies, inequality, taste=0.1):
+        eq = nash_contributions(model_incomes(allies, inequality), taste)
+        return eq, round(100 * eq.nash_total / eq.optimal_total)
+
+    eq, share = share_of_optimum(5, 4.0)  # 1
+    assert eq.contributors == 1 and eq.burdens[0] == pytest.approx(0.1) and share == 36
+    eq, share = share_of_optimum(5, 1.0)  # 2
+    assert eq.contributors == 5 and round(100 * eq.burdens[0], 1) == 2.2 and share == 22
+    assert share_of_optimum(1, 1.0)[1] == 100 and share_of_optimum(12, 1.0)[1] == 9  # 3
+    expenditure, capabilities, codes = load("nato_defence_expenditure"), load("cow_capabilities"), load("state_codes")
+    rho = {y: rank_correlation(t["size"], t["burden_pct"])
+           for y in (2014, 2022) for t in [burden_and_size(expenditure, capabilities, codes, y)]}
+    assert round(rho[2014], 2) == 0.14 and round(rho[2022], 2) == -0.04  # 4
+    assert rho[2014] == pytest.approx(1 / 7) and rho[2022] == pytest.approx(1 - 6 * 58 / 336)  # hand ranks in the key

@@ -107,3 +107,39 @@ def rank_correlation(x, y) -> float:
     if len(set(xs)) == 1 or len(set(ys)) == 1:
         raise ValueError("a rank correlation is undefined when one sequence is constant")
     return float(spearmanr(xs, ys).statistic)
+
+
+def burden_and_size(expenditure, capabilities, codes, year: int, size: str = "primary_energy"):
+    """One row per ally for ``year``: its defence burden (% of GDP, NATO) beside a COW measure of its size.
+
+    Parameters
+    ----------
+    expenditure : DataFrame like ``load("nato_defence_expenditure")`` (``iso3``, ``state``, ``year``, ``share_gdp_pct``).
+    capabilities : DataFrame like ``load("cow_capabilities")`` (``ccode``, ``year`` and the ``size`` column).
+    codes : DataFrame like ``load("state_codes")`` (``ccode``, ``iso3``), to join the two.
+    year : int, the year to compare.
+    size : str, the COW column that stands in for economic size; the course has no GDP series in US dollars,
+        so the default is primary energy consumption (thousands of coal-ton equivalents).
+
+    Returns
+    -------
+    DataFrame with ``iso3``, ``state``, ``burden_pct`` and ``size``, largest first; allies without a
+    COW value that year are left out.
+    """
+    import pandas as pd
+
+    from alliances.models.common import check_table, check_year
+
+    check_table(expenditure, ("iso3", "state", "year", "share_gdp_pct"), "expenditure", "nato_defence_expenditure")
+    check_table(capabilities, ("ccode", "year", size), "capabilities", "cow_capabilities")
+    check_table(codes, ("ccode", "iso3"), "codes", "state_codes")
+    year = check_year(year)
+    spend = expenditure[(expenditure["year"] == year) & expenditure["share_gdp_pct"].notna()]
+    cow = capabilities.loc[capabilities["year"] == year, ["ccode", size]]
+    joined = (spend[["iso3", "state", "share_gdp_pct"]]
+              .merge(codes[["ccode", "iso3"]].drop_duplicates("iso3"), on="iso3")
+              .merge(cow, on="ccode"))
+    joined = joined[joined[size].notna() & (joined[size] > 0)]
+    table = pd.DataFrame({"iso3": joined["iso3"].astype(str), "state": joined["state"].astype(str),
+                          "burden_pct": joined["share_gdp_pct"].astype(float), "size": joined[size].astype(float)})
+    return table.sort_values("size", ascending=False).reset_index(drop=True)
