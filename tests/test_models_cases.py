@@ -50,13 +50,15 @@ def test_missions_active_by_hand():
 def test_case_events_merges_sources_in_order():
     milestones = pd.DataFrame({"alliance_id": ["p", "p"], "date": [T("1955-05-14"), T("1991-07-01")],
                                "kind": ["founding", "dissolution"], "title": ["signed", "dissolved"]})
-    consultations = pd.DataFrame({"article": [4], "date": [T("2003-02-10")], "requesting_states": ["TUR;POL"]})
+    consultations = pd.DataFrame({"article": [4, 5], "date": [T("2003-02-10"), T("2001-09-12")],
+                                  "requesting_states": ["TUR;POL", float("nan")]})
     crises = pd.DataFrame({"alliance_id": ["p"], "start_year": [1968], "name": ["invasion"]})
     disputes = pd.DataFrame({"alliance_id": ["p", "p"], "iso3": ["ALB", "HUN"], "start_year": [1961, 1956],
                              "kind": ["withdrawal", "intervention"]})
     events = case_events(milestones, consultations, crises, disputes)
-    assert events["year"].tolist() == [1955, 1961, 1968, 1991, 2003]
-    assert events["label"].tolist() == ["signed", "ALB: withdrawal", "invasion", "dissolved", "Article 4: TUR, POL"]
+    assert events["year"].tolist() == [1955, 1961, 1968, 1991, 2001, 2003]
+    assert events["label"].tolist() == ["signed", "ALB: withdrawal", "invasion", "dissolved",
+                                        "Article 5 invoked by the Council", "Article 4: TUR, POL"]
     assert events.loc[events["year"] == 2003, "alliance_id"].item() == "nato"
 
 
@@ -111,6 +113,9 @@ def test_try_this_steps_are_true_of_the_widget():
     assert len(request.split(":")[1].split(",")) == 8
     # 4. Asia-Pacific: SEATO 7 -> 0 from 1977 to 1978, US bilateral treaties 4, then 3 in 1980.
     lines = _plotted("Asia-Pacific treaties", data.sizes)
+    # The Sino-Soviet treaty is in force 1950-1980 (it expired on 11 April 1980), the China-North Korea treaty from 1961.
+    sino = lines["Sino-Soviet treaty in force"]
+    assert (sino[1949], sino[1950], sino[1980], sino[1981]) == (0, 1, 1, 0)
     assert (lines["SEATO members"][1977], lines["SEATO members"][1978]) == (7, 0)
     assert lines["US bilateral treaties in force"][1978] == 4 and lines["US bilateral treaties in force"][1980] == 3
     # 5. UN missions in the course data: four in 1990, six in 1991.

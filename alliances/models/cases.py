@@ -98,7 +98,8 @@ def case_events(milestones: pd.DataFrame, consultations: pd.DataFrame, crises: p
     ----------
     milestones : DataFrame like ``load("milestones")`` (``alliance_id``, ``date``, ``kind``, ``title``).
     consultations : DataFrame like ``load("nato_consultations")`` (``article``, ``date``, ``requesting_states``);
-        every row concerns NATO.
+        every row concerns NATO. A row with no requesting state (the Council's own invocation of Article 5
+        in 2001) is labelled as invoked by the Council.
     crises : DataFrame like ``load("crises")`` (``alliance_id``, ``start_year``, ``name``); a crisis has a
         year but no day, so its ``date`` is left empty.
     disputes : optional DataFrame like ``load("intra_alliance_disputes")``; its withdrawals, partial
@@ -123,7 +124,8 @@ def case_events(milestones: pd.DataFrame, consultations: pd.DataFrame, crises: p
             "date": pd.to_datetime(consultations["date"]),
             "alliance_id": "nato",
             "kind": [f"article {int(a)}" for a in consultations["article"]],
-            "label": [f"Article {int(a)}: {str(s).replace(';', ', ')}"
+            "label": [f"Article {int(a)}: {str(s).replace(';', ', ')}" if isinstance(s, str) and s.strip()
+                      else f"Article {int(a)} invoked by the Council"
                       for a, s in zip(consultations["article"], consultations["requesting_states"])],
         }),
         pd.DataFrame({

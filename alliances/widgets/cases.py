@@ -17,13 +17,14 @@ FIRST_YEAR, LAST_YEAR = 1945, 2025
 CASES = {
     "NATO": ("nato",),
     "Warsaw Pact": ("warsaw_pact",),
-    "Asia-Pacific treaties": ("seato", "anzus", "us_japan", "us_rok", "us_philippines", "us_taiwan", "sino_nk_1961"),
+    "Asia-Pacific treaties": ("seato", "anzus", "us_japan", "us_rok", "us_philippines", "us_taiwan",
+                              "sino_soviet_1950", "sino_nk_1961"),
     "UN peacekeeping": (),
 }
 SHORT = {
     "nato": "NATO", "warsaw_pact": "Warsaw Pact", "seato": "SEATO", "anzus": "ANZUS", "us_japan": "US-Japan",
     "us_rok": "US-South Korea", "us_philippines": "US-Philippines", "us_taiwan": "US-ROC (Taiwan)",
-    "sino_nk_1961": "China-North Korea",
+    "sino_nk_1961": "China-North Korea", "sino_soviet_1950": "Sino-Soviet",
 }
 
 
@@ -58,6 +59,7 @@ def _plotted(case: str, sizes: pd.DataFrame) -> dict[str, pd.Series]:
     if case == "Asia-Pacific treaties":
         return {"SEATO members": sizes["seato"], "ANZUS members": sizes["anzus"],
                 "US bilateral treaties in force": (sizes[list(US_BILATERAL)] > 0).sum(axis=1),
+                "Sino-Soviet treaty in force": (sizes["sino_soviet_1950"] > 0).astype(int),
                 "China-North Korea treaty in force": (sizes["sino_nk_1961"] > 0).astype(int)}
     return {f"{SHORT[a]} members": sizes[a] for a in CASES[case]}
 

@@ -35,7 +35,7 @@ def draw_burden(fig, allies, inequality, taste, year, tables) -> str:
     rho = rank_correlation(table["size"], table["burden_pct"])
     right.scatter(table["size"], table["burden_pct"], color=PALETTE["secondary"], edgecolor=PALETTE["ink"], zorder=3)
     for _, row in table.iterrows():
-        right.annotate(row["iso3"], (row["size"], row["burden_pct"]), textcoords="offset points", xytext=(4, 3), fontsize=8)
+        right.annotate(row["iso3"], (row["size"], row["burden_pct"]), textcoords="offset points", xytext=(3, 2), fontsize=6)
     right.set(xscale="log", xlabel="Energy use (COW, thousand coal-ton eq.)", ylabel="Defence spending (% of GDP, NATO)",
               title=f"{year}: Spearman rho = {rho:.2f}, n = {len(table)}")
     right.xaxis.set_minor_formatter(NullFormatter())
