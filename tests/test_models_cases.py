@@ -119,4 +119,8 @@ def test_try_this_steps_are_true_of_the_widget():
     assert (lines["SEATO members"][1977], lines["SEATO members"][1978]) == (7, 0)
     assert lines["US bilateral treaties in force"][1978] == 4 and lines["US bilateral treaties in force"][1980] == 3
     # 5. UN missions in the course data: four in 1990, six in 1991.
-    assert "4 of the 21" in describe(1990, "UN peacekeeping") and "6 of the 21" in describe(1991, "UN peacekeeping")
+    import csv
+    from alliances.data import _data_dir
+    with open(_data_dir() / "un_peacekeeping_missions.csv", newline="", encoding="utf-8") as f:
+        n = sum(1 for _ in csv.DictReader(f))
+    assert f"4 of the {n}" in describe(1990, "UN peacekeeping") and f"6 of the {n}" in describe(1991, "UN peacekeeping")
