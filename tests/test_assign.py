@@ -201,7 +201,16 @@ STRAY_MARKERS = {
     "twice": ("code", "share = 0.62  # solution  # SOLUTION"),
     "markdown_label": ("markdown", "**Solution:** the share is 0.62"),
     "markdown_answer": ("markdown", "Answer: green"),
+    "markdown_heading": ("markdown", "## Solution"),
 }
+
+
+def test_prose_that_mentions_answers_is_not_a_label(tmp_path):
+    nb = fx.source_notebook()
+    nb.cells.insert(4, nbformat.v4.new_markdown_cell("Give your answer to 2 decimals; any\nanswer within 0.005 is accepted."))
+    path = tmp_path / "ch90_fixture.ipynb"
+    nbformat.write(nb, str(path))
+    assert assign.main([str(path), "--out", str(tmp_path / "out")]) == 0
 
 
 @pytest.mark.parametrize("case", sorted(STRAY_MARKERS))

@@ -46,7 +46,9 @@ _SOLUTION_SUFFIX = re.compile(r"#\s*SOLUTION\s*$")
 _BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
 _MENTION = re.compile(r"solution", re.IGNORECASE)
-_MARKDOWN_LABEL = re.compile(r"^[\s#>*_`-]*(solutions?|answers?)\b", re.IGNORECASE)
+# a markdown line that labels a solution: "Solution: ...", "**Answer:** ...", a heading "## Solution"
+_MARKDOWN_LABEL = re.compile(r"^[\s>*_`-]*(solutions?|answers?)\s*(\*\*|__|\*|_)?\s*:|^\s*#+\s*(solutions?|answers?)\s*$",
+                             re.IGNORECASE)
 
 
 class FormatError(ValueError):
