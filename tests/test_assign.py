@@ -66,8 +66,9 @@ def secrets_of(source: nbformat.NotebookNode) -> tuple[list[str], list[re.Patter
     for question_id, spec in key.items():
         public.append(repr(spec.get("options", "")))
         public.append(f"{spec['answer']} = ...")  # public by design: the answer variable awaiting its value
-        if not spec.get("hidden"):
-            public.append(str(spec.get("hint", "")))  # and the hint of a visible question
+        if not spec.get("hidden"):  # and the hints of a visible question (its own, and those of common mistakes)
+            public.append(str(spec.get("hint", "")))
+            public += [str(m.get("hint", "")) for m in spec.get("mistakes", []) if isinstance(m, dict)]
         if spec.get("hidden"):
             hidden.append(question_id)
         if spec["kind"] == "choice":
