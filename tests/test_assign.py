@@ -126,7 +126,7 @@ def assert_no_leaks(source_path: Path, student_path: Path) -> None:
     leaked_ids = [h for h in hidden if h in everything]
     assert not leaked_ids, f"hidden questions survive in {student_path.name}: {leaked_ids}"
     assert "'expected'" not in code and '"expected"' not in code
-    assert "hidden" not in code
+    assert not re.search(r"""['"]hidden['"]\s*:""", code), "a hidden flag survives (only hidden-part counts may)"
     for cell in student.cells:
         assert "instructor" not in _tags(cell) and "solution" not in _tags(cell)
         if cell.cell_type == "code":

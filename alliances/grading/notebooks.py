@@ -34,7 +34,7 @@ from typing import Any
 
 import nbformat
 
-from alliances.checking import answer_key_from_source, public_question
+from alliances.checking import answer_key_from_source, public_key
 
 ANSWER_KEY_TAG = "answer-key"
 SOLUTION_TAG = "solution"
@@ -199,12 +199,11 @@ def check_markdown(source: str, name: str = "cell") -> None:
 
 
 def public_key_source(key: dict[str, dict], salt: str) -> str:
-    """The student version of the answer-key cell: salted digests, hidden questions removed."""
+    """The student version of the answer-key cell: salted digests, hidden questions removed (only
+    their count is kept, so ``check`` can say that the grader checks more)."""
     lines = ["from alliances.checking import Checker", "", "check = Checker({"]
-    for question_id, spec in key.items():
-        if spec.get("hidden"):
-            continue
-        lines.append(f"    {question_id!r}: {public_question(spec, salt)!r},")
+    for question_id, public in public_key(key, salt).items():
+        lines.append(f"    {question_id!r}: {public!r},")
     lines.append("})")
     return "\n".join(lines)
 
