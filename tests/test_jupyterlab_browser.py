@@ -112,6 +112,14 @@ def test_chapter_runs_and_its_slider_answers_the_keyboard(page, lab):
     assert caption.inner_text() != text_before, "the figure's description did not change"
 
 
+JUPYTERLAB_MYST = importlib.util.find_spec("jupyterlab_myst") is not None
+
+
+@pytest.mark.xfail(
+    not JUPYTERLAB_MYST, strict=True,
+    reason="issue 16 item 4: chapter 3 still shows MyST directives as raw code blocks in JupyterLab "
+           "('Try this' admonitions, the {bibliography} fence) and jupyterlab-myst is not installed; "
+           "strict, so this marker must go once the markup degrades cleanly")
 def test_chapter_markdown_has_no_raw_directives(page, lab):
     base, token, _ = lab
     bs.open_notebook(page, base, token, CHAPTER, "reading")
@@ -119,12 +127,13 @@ def test_chapter_markdown_has_no_raw_directives(page, lab):
     markdown.first.wait_for()
     texts = markdown.all_inner_texts()
     assert len(texts) >= 10  # every markdown cell rendered (the chapter has more than ten)
-    raw = [t.splitlines()[0][:80] for t in texts
+    raw = [" ".join(t.split())[:60] for t in texts
            if "```{" in t or ":class:" in t or "{admonition}" in t or "{bibliography}" in t]
-    directive_blocks = page.locator(".jp-RenderedMarkdown pre code[class*='language-{']").count()
-    assert not raw and directive_blocks == 0, (
-        f"MyST directives show as raw text in JupyterLab ({directive_blocks} code blocks from directive fences); "
-        f"cells starting: {raw}")
+    fences = page.locator(".jp-RenderedMarkdown pre code[class*='language-{']")
+    shown = [" ".join(t.split())[:60] for t in fences.all_inner_texts()]
+    assert not raw and not shown, (
+        f"MyST directives show as raw text in JupyterLab: code blocks from directive fences {shown}; "
+        f"cells with directive text {raw}")
 
 
 def _council_swings(votes: list[int], quota: int) -> list[int]:
