@@ -35,11 +35,18 @@ LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
-# Every code cell has a numbered prompt (none queued "[*]" or never run "[ ]") and the kernel is idle.
+# The kernel is idle and either every code cell has a numbered prompt (none queued "[*]" or never
+# run "[ ]"), or nothing is queued and an error stopped the run (Run All stops at an error).
 ALL_RUN_JS = """() => {
-  const prompts = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputPrompt')];
-  const idle = document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]');
-  return idle !== null && prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+  const panel = '.jp-NotebookPanel:not(.lm-mod-hidden) ';
+  const prompts = [...document.querySelectorAll(panel + '.jp-CodeCell .jp-InputPrompt')];
+  const idle = document.querySelector(panel + '.jp-Notebook-ExecutionIndicator[data-status="idle"]');
+  if (idle === null || prompts.length === 0) return false;
+  if (prompts.every(p => /\\[\\d+\\]/.test(p.textContent))) return true;
+  const queued = prompts.some(p => p.textContent.includes('*'));
+  const failed = [...document.querySelectorAll(panel + '[data-mime-type="application/vnd.jupyter.stderr"]')]
+    .some(o => o.innerText.includes('Traceback'));
+  return !queued && failed;
 }"""
 
 
@@ -236,6 +243,12 @@ def replace_source(page, cell, text: str) -> None:
     page.keyboard.press("Delete")
     page.keyboard.type(text)
     page.keyboard.press("Escape")
+
+
+def tracebacks(page) -> list[str]:
+    """The text of every error shown in the notebook (JupyterLab renders an error as a stderr traceback)."""
+    stderr = page.locator(".jp-NotebookPanel .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    return [text for text in stderr.all_inner_texts() if "Traceback" in text]
 
 
 def image_bytes(img) -> str:
