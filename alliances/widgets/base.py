@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as w
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Annotation
 
 from alliances.style import context, new_figure
 
@@ -40,10 +41,34 @@ def _png(fig) -> bytes:
     with context():
         canvas.draw()
     width, height = canvas.get_width_height(physical=True)
-    image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def _inner_texts_out_of_layout(fig) -> None:
+    """Leave texts anchored inside an axes (cell values, node labels) out of the layout engine.
+
+    Constrained layout measures every text child of every axes to size the margins; texts that sit
+    inside the plotting area cannot need a margin, and measuring them was most of a redraw.
+    """
+    if fig.get_layout_engine() is None:
+        return
+    for ax in fig.axes:
+        if not ax.texts:
+            continue
+        to_axes = ax.transAxes.inverted()
+        for text in ax.texts:
+            if isinstance(text, Annotation):
+                if text.xycoords != "data":
+                    continue
+                anchor = ax.transData.transform(text.xy)
+            else:
+                anchor = text.get_transform().transform(text.get_unitless_position())
+            x, y = to_axes.transform(anchor)
+            if 0.0 <= x <= 1.0 and 0.0 <= y <= 1.0:
+                text.set_in_layout(False)
 
 
 def _control_label(name: str, control: w.Widget) -> str:
@@ -111,6 +136,7 @@ class ModelView:
         try:
             with context():
                 self.summary = self._draw(fig, **self.values)
+            _inner_texts_out_of_layout(fig)
         except ValueError as exc:  # a model's own message about these settings
             self.error.value = f"<p role='alert'><strong>Cannot draw this setting:</strong> {html.escape(str(exc))}</p>"
             return

@@ -208,21 +208,22 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     matrix = similarity_matrix(table, states, measure)
     values = matrix.to_numpy()
     ax = fig.subplots()
-    image = ax.imshow(np.ma.masked_invalid(values), cmap="PuOr", vmin=-1, vmax=1)
-    ax.set_facecolor("#dddddd")
     n = len(states)
+    below = np.tril(np.ones((n, n), dtype=bool), k=-1)  # symmetric: each pair once, below the diagonal
+    image = ax.imshow(np.ma.masked_where(~below | np.isnan(values), values), cmap="PuOr", vmin=-1, vmax=1)
+    ax.set_facecolor("white")
     size = 10 if n <= 8 else 8.5 if n <= 12 else 7
     for i in range(n):
-        for j in range(n):
+        for j in range(i):
             v = values[i, j]
             text = "n/a" if np.isnan(v) else f"{v:.2f}"
             ax.text(j, i, text, ha="center", va="center", fontsize=size,
                     color="white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
-    ax.set_xticks(range(n), states, rotation=45, ha="right")
-    ax.set_yticks(range(n), states)
+    ax.set_xticks(range(n - 1), states[:-1], rotation=45, ha="right")
+    ax.set_yticks(range(1, n), states[1:])
+    ax.set_xlim(-0.5, n - 1.5)
+    ax.set_ylim(n - 0.5, 0.5)
     ax.grid(False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(True)
     bar = fig.colorbar(image, ax=ax, shrink=0.85)
     bar.set_label(f"{MEASURE_LABELS[measure]}: -1 opposite, 0 unrelated/chance, 1 identical")
     ax.set_title(f"{group}, {int(year)}: {MEASURE_LABELS[measure]} of alliance portfolios\n"
@@ -231,7 +232,8 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     upper = [(values[i, j], states[i], states[j]) for i in range(n) for j in range(i + 1, n) if not np.isnan(values[i, j])]
     text = (f"Heatmap of {MEASURE_LABELS[measure]} between the alliance portfolios of {n} states ({group}: "
             f"{', '.join(states)}) in {int(year)}, computed over the {len(table)} states in the data that year; "
-            f"purple cells are similar, orange cells dissimilar, and every cell shows its value. ")
+            f"each pair appears once, below the diagonal; purple cells are similar, orange cells dissimilar, "
+            f"and every cell shows its value. ")
     if upper:
         hi, lo = max(upper), min(upper)
         mean = float(np.mean([u[0] for u in upper]))
