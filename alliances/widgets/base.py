@@ -71,6 +71,49 @@ def _inner_texts_out_of_layout(fig) -> None:
                 text.set_in_layout(False)
 
 
+CHAR_EM = 0.6  # a generous average character width of JupyterLab's widget font, in em
+TRACK_EM = 14.0  # the slider's track (or a dropdown's box): about 180 px at JupyterLab's 13 px font
+
+
+def _readout_text(control: w.Widget) -> str:
+    """The longest text the slider's readout can show (its value at the range's ends)."""
+    fmt = getattr(control, "readout_format", "d") or "d"
+
+    def one(x):
+        try:
+            return format(x, fmt)
+        except (TypeError, ValueError):
+            return str(x)
+
+    ends = [one(control.min), one(control.max)]
+    if isinstance(control.value, tuple):
+        return f"{ends[1]} – {ends[1]}"
+    return max(ends, key=len)
+
+
+def lay_out_controls(controls) -> None:
+    """One layout rule for every control of a view: a label column as wide as its longest label,
+    then a full-width track or box, then the whole readout.
+
+    ipywidgets gives a slider 300 px in all, so a long label squeezed the track to nothing and cut
+    the readout. Here each control is wide enough for all three (the row shrinks only if the
+    notebook is narrower), the labels of one view line up, and none is cut.
+    """
+    controls = list(controls)
+    label_em = max((len(getattr(c, "description", "") or "") for c in controls), default=0) * CHAR_EM
+    label_em = float(int(label_em) + 1) if label_em else 0.0
+    readout_em = 0.0
+    for control in controls:
+        if hasattr(control, "readout") and hasattr(control, "min"):
+            control.readout = True
+            readout_em = max(readout_em, len(_readout_text(control)) * CHAR_EM + 1.0)
+    width = label_em + TRACK_EM + readout_em + 1.0
+    for control in controls:
+        control.style.description_width = f"{label_em:g}em"
+        control.layout.width = f"{width:g}em"
+        control.layout.max_width = "100%"
+
+
 def _control_label(name: str, control: w.Widget) -> str:
     label = getattr(control, "description", "") or name
     value = getattr(control, "value", None)
@@ -110,15 +153,15 @@ class ModelView:
         self.controls: dict[str, w.ValueWidget] = dict(controls or {})
         self.title = title
         self.figsize = figsize
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
         self.caption = w.HTML()
         self.error = w.HTML()
         self.summary = ""
         self.png = b""
         self._figure = new_figure(figsize, layout)  # reused: keeps matplotlib's renderer and text-layout cache warm
+        lay_out_controls(self.controls.values())
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-            control.style = {"description_width": "initial"}
         self.refresh()
 
     @property
@@ -136,13 +179,16 @@ class ModelView:
         try:
             with context():
                 self.summary = self._draw(fig, **self.values)
-            _inner_texts_out_of_layout(fig)
+            if self.controls:  # a live view redraws often; a static figure is drawn once, fully laid out
+                _inner_texts_out_of_layout(fig)
         except ValueError as exc:  # a model's own message about these settings
             self.error.value = f"<p role='alert'><strong>Cannot draw this setting:</strong> {html.escape(str(exc))}</p>"
             return
         self.error.value = ""
         self.png = _png(fig)
         self.image.value = self.png
+        width, _ = fig.canvas.get_width_height(physical=True)
+        self.image.layout.width = f"{width}px"  # shown at its pixel size (scaled down only to fit), never stretched
         self.caption.value = f"<p class='figure-description'>{html.escape(self.summary)}</p>"
 
     def update(self, **values: Any) -> None:

@@ -209,3 +209,4 @@ def active_over_time(alliances: pd.DataFrame | None = None, first: int | None = 
 
 
 WIDGETS = (alliance_explorer,)
+FIGURES = (active_over_time,)  # static figures: checked for clipped text too

@@ -17,6 +17,23 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _distinct_pcts(a: float, b: float) -> tuple[str, str]:
+    """Two percentages with just enough decimals to tell them apart (a small rise is not "33% to 33%")."""
+    for decimals in range(4):
+        x, y = f"{100 * a:.{decimals}f}%", f"{100 * b:.{decimals}f}%"
+        if x != y:
+            break
+    return x, y
+
+
+def _distinct_num(a: float, b: float) -> tuple[str, str]:
+    for decimals in range(1, 5):
+        x, y = f"{a:.{decimals}f}", f"{b:.{decimals}f}"
+        if x != y:
+            break
+    return x, y
+
+
 def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> str:
     """Payoff space with both disagreement points and Nash solutions, and the two splits as bars."""
     alone = nash_split(stakes, own, opponent, cost_a=cost, cost_b=cost)
@@ -46,13 +63,24 @@ def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> 
         right.text(share + (stakes - share) / 2, y, f"B: {stakes - share:.0f}", ha="center", va="center")
     right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}", title="Nash bargaining split")
     right.grid(False)
-    fig.suptitle(f"Backing raises A's share from {_pct(alone.share_a_fraction)} to {_pct(backed.share_a_fraction)}")
+    if backed.share_a > alone.share_a:
+        before, after = _distinct_pcts(alone.share_a_fraction, backed.share_a_fraction)
+        fig.suptitle(f"Backing raises A's share from {before} to {after}")
+        p_before, p_after = _distinct_pcts(alone.p_win, backed.p_win)
+        s_before, s_after = _distinct_num(alone.share_a, backed.share_a)
+        effect = (f"A's chance rises to {p_after}, its disagreement point moves right, and its agreed share rises "
+                  f"to {s_after}.")
+    else:  # the ally never joins or adds no strength: p, and so the split, are unchanged
+        why = "never joins" if reliability == 0 else "adds no strength"
+        p_before, s_before = _pct(alone.p_win), f"{alone.share_a:.1f}"
+        fig.suptitle(f"Backing does not change A's share ({_pct(alone.share_a_fraction)}): the ally {why}")
+        effect = (f"A's chance stays at {_pct(backed.p_win)}, its disagreement point does not move, and its agreed "
+                  f"share stays at {backed.share_a:.1f}, because the ally {why}.")
     return (
         f"Nash bargaining between A (strength {own:g}) and B (strength {opponent:g}) over a prize of {stakes:.0f}, "
         f"with a cost of {cost:.0f} to each side if talks fail. Alone, A's chance of prevailing is "
-        f"{_pct(alone.p_win)} and it gets {alone.share_a:.1f}. With an ally of strength {ally:g} that joins with "
-        f"probability {reliability:.2f}, A's chance rises to {_pct(backed.p_win)}, its disagreement point moves "
-        f"right, and its agreed share rises to {backed.share_a:.1f}."
+        f"{p_before} and it gets {s_before}. With an ally of strength {ally:g} that joins with "
+        f"probability {reliability:.2f}, " + effect
     )
 
 
@@ -167,7 +195,7 @@ def draw_nato_consensus(fig, members_by_year) -> str:
     top.set(ylabel="Allies", title="NATO's members, and each ally's formal power under consensus")
     ax_power = top.twinx()
     ax_power.step(years, each, where="post", color=PALETTE["secondary"], ls="--", lw=1.5)
-    ax_power.set_ylabel("Each ally's Banzhaf power (dashed)")
+    ax_power.set_ylabel("Each ally's Banzhaf power\n(dashed line)")
     ax_power.grid(False)
     bottom.step(years, act, where="post", color=PALETTE["warning"], lw=2)
     bottom.set(yscale="log", ylabel="Share of coalitions\nthat can decide", xlabel="Year")
@@ -198,3 +226,4 @@ def nato_consensus_power() -> StaticFigure:
 
 
 WIDGETS = (bargaining_explorer, voting_power_calculator)
+FIGURES = (security_council_power, nato_consensus_power,)  # static figures: checked for clipped text too

@@ -247,3 +247,4 @@ def bloc_timeline(members: pd.DataFrame | None = None) -> StaticFigure:
 
 
 WIDGETS = (alliance_network,)
+FIGURES = (bloc_timeline,)  # static figures: checked for clipped text too

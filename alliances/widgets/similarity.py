@@ -226,7 +226,7 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     ax.grid(False)
     bar = fig.colorbar(image, ax=ax, shrink=0.85)
     bar.set_label(f"{MEASURE_LABELS[measure]}: -1 opposite, 0 unrelated/chance, 1 identical")
-    ax.set_title(f"{group}, {int(year)}: {MEASURE_LABELS[measure]} of alliance portfolios\n"
+    ax.set_title(f"{group}, {int(year)}\n{MEASURE_LABELS[measure]} of alliance portfolios "
                  f"({len(table)} states in the portfolios)", fontsize=11)
 
     upper = [(values[i, j], states[i], states[j]) for i in range(n) for j in range(i + 1, n) if not np.isnan(values[i, j])]
