@@ -90,18 +90,19 @@ def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> st
     stop = chosen["ended"].where(chosen["ended"].notna(), as_of)
     right = _decimal_year(stop)
     y = range(n)
-    labels = []
-    for pos, row, first, obs, l0, r0 in zip(y, chosen.itertuples(), primary, listed, left, right):
-        colour, hatch = STYLE[first]
-        is_active = row.alliance_id in active_ids
-        ax.barh(pos, max(r0 - l0, 0.15), left=l0, height=0.7, color=colour, hatch=hatch,
-                edgecolor=PALETTE["ink"] if is_active else "white", linewidth=1.0 if is_active else 0.5, alpha=0.9)
-        if is_active:
-            ax.plot(year + 0.5, pos, marker="o", color=PALETTE["ink"], markersize=5, zorder=5)
-        if pd.isna(row.ended):
-            ax.plot(r0, pos, marker=">", color=PALETTE["ink"], markersize=5, zorder=3)
-        letters = " ".join(LETTERS[o] for o in obs) or "-"
-        labels.append(f"{_label(row)} [{letters}]")
+    rows = list(chosen.itertuples())
+    is_active = [row.alliance_id in active_ids for row in rows]
+    ax.barh(list(y), [max(r0 - l0, 0.15) for l0, r0 in zip(left, right)], left=list(left), height=0.7,
+            color=[STYLE[p][0] for p in primary], hatch=[STYLE[p][1] for p in primary],
+            edgecolor=[PALETTE["ink"] if a else "white" for a in is_active],
+            linewidth=[1.0 if a else 0.5 for a in is_active], alpha=0.9)
+    dots = [pos for pos, a in zip(y, is_active) if a]
+    if dots:
+        ax.plot([year + 0.5] * len(dots), dots, "o", color=PALETTE["ink"], markersize=5, zorder=5)
+    still = [(r0, pos) for pos, row, r0 in zip(y, rows, right) if pd.isna(row.ended)]
+    if still:
+        ax.plot(*zip(*still), ">", color=PALETTE["ink"], markersize=5, zorder=3)
+    labels = [f"{_label(row)} [{' '.join(LETTERS[o] for o in obs) or '-'}]" for row, obs in zip(rows, listed)]
     size = 10 if n <= 20 else 9 if n <= 35 else 8 if n <= 50 else 7
     ax.set_yticks(list(y), labels, fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
