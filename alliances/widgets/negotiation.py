@@ -109,6 +109,8 @@ def draw_voting_power(fig, names, weights, quota, index="Banzhaf", title="") -> 
     values = power.banzhaf if index == "Banzhaf" else power.shapley_shubik
     shares = weight_shares(weights)
     ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1 if len(names) <= 8 else 0.25, top=0.9)
     x = np.arange(len(names))
     ax.bar(x - 0.2, shares, width=0.4, color=PALETTE["muted"], label="Share of votes")
     ax.bar(x + 0.2, values, width=0.4, color=PALETTE["primary"], hatch="//", edgecolor="white",
@@ -146,7 +148,7 @@ def voting_power_calculator() -> ModelView:
         quota = max(1, math.ceil(total * quota_pct / 100))
         return draw_voting_power(fig, names, ws, quota, index=index)
 
-    return ModelView(draw, controls, title="Voting power calculator", figsize=(7.0, 4.0))
+    return ModelView(draw, controls, title="Voting power calculator", figsize=(7.0, 4.0), layout=None)
 
 
 def draw_security_council(fig) -> str:

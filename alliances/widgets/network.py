@@ -69,12 +69,20 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
     else:
         graph = alliance_graph(members, year)
         groups = blocs(graph, bloc_method)
-        pos = _pack(groups, graph)
+        # the layout depends only on the blocs and their ties, which stay the same for many years in a row
+        shape = (tuple(tuple(sorted(g)) for g in groups),
+                 frozenset((a, b) if a < b else (b, a) for a, b in graph.edges))
+        layouts = cache.setdefault("layouts", {}) if cache is not None else {}
+        if shape not in layouts:
+            layouts[shape] = _pack(groups, graph)
+        pos = layouts[shape]
         if cache is not None:
             cache[key] = (graph, groups, pos)
     table = degree_table(graph, bloc_method)
     summary = network_summary(graph, bloc_method)
     ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.94)
     ax.set_axis_off()
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, f"No alliance in the data is active in {year}", ha="center", va="center")
@@ -190,6 +198,7 @@ def alliance_network(members: pd.DataFrame | None = None, alliances: pd.DataFram
         },
         title="The alliance network in a chosen year",
         figsize=(9.0, 7.0),
+        layout=None,
     )
 
 

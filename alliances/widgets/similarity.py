@@ -80,6 +80,8 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
     counts = pd.crosstab(pd.Categorical(x, categories=range(4)), pd.Categorical(y, categories=range(4)),
                          dropna=False).to_numpy()
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.3)
 
     cmap = ListedColormap(["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5"])
     shade = np.minimum(np.ceil(np.log10(counts + 1) * 1.5), 3)
@@ -208,6 +210,8 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     matrix = similarity_matrix(table, states, measure)
     values = matrix.to_numpy()
     ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.88)
     n = len(states)
     below = np.tril(np.ones((n, n), dtype=bool), k=-1)  # symmetric: each pair once, below the diagonal
     image = ax.imshow(np.ma.masked_where(~below | np.isnan(values), values), cmap="PuOr", vmin=-1, vmax=1)
@@ -273,6 +277,7 @@ def portfolio_comparison(alliances: pd.DataFrame | None = None, members: pd.Data
         },
         title="Two states' alliance portfolios compared",
         figsize=(10.0, 6.5),
+        layout=None,
     )
 
 
@@ -295,6 +300,7 @@ def similarity_heatmap(alliances: pd.DataFrame | None = None, members: pd.DataFr
         },
         title="Similarity of alliance portfolios within a group",
         figsize=(8.0, 6.8),
+        layout=None,
     )
 
 
