@@ -63,7 +63,23 @@ def _describe_filter(obligation: str, region: str, start: int, end: int) -> str:
     return f"{what} {where} in force at some time between {start} and {end}"
 
 
-def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> str:
+def label_width(alliances: pd.DataFrame) -> float:
+    """Width in inches of the longest bar label any filter can show (at the largest label size),
+    measured once so that every redraw can use fixed margins instead of a layout pass."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer, font = RendererAgg(1, 1, 72), FontProperties(size=10)
+    labels = [f"{_label(row)} [{' '.join(LETTERS[o] for o in obs) or '-'}]"
+              for row, obs in zip(alliances.itertuples(), obligations_of(alliances))]
+    widest = max((renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels), default=0.0)
+    return widest / 72
+
+
+LEGEND_IN = 2.1  # the obligation legend right of the bars, at its widest ("no obligation coded")
+
+
+def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of, labels_in=None) -> str:
     """Horizontal bars from signature to end (or to ``as_of``), a line at ``year``, the count in the title."""
     start, end = (int(v) for v in era)
     chosen = filter_alliances(alliances, obligation, region, start, end).reset_index(drop=True)
@@ -72,6 +88,11 @@ def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> st
     what = _describe_filter(obligation, region, start, end)
     n = len(chosen)
     fig.set_size_inches(9.0, min(max(2.2 + 0.24 * n, 4.0), 16.0))
+    if fig.get_layout_engine() is None:  # fixed margins in inches, from the widest label in the data
+        width, height = fig.get_size_inches()
+        left = (labels_in if labels_in is not None else label_width(alliances)) + 0.2
+        fig.subplots_adjust(left=left / width, right=1 - LEGEND_IN / width, top=1 - 0.45 / height,
+                            bottom=1.05 / height)
     lo, hi = min(start, year) - 1, max(end, year) + 2
     if n == 0:
         ax.set_axis_off()
@@ -110,8 +131,7 @@ def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> st
     ax.grid(axis="y", visible=False)
     ax.axvline(year + 0.5, color=PALETTE["ink"], linestyle="--", linewidth=1.4, zorder=4)
     ax.set_xlabel("Year (bars run from signature to end)")
-    fig.supxlabel(f"Dot on the dashed line: active in {year}. Triangle: still in force. " + KEY, fontsize=8.5,
-                  wrap=True)
+    fig.supxlabel(f"Dot on the dashed line: active in {year}. Triangle: still in force.\n" + KEY, fontsize=8.5)
     ax.set_title(f"{len(active)} of {n} alliances shown were active in {year} (dashed line)")
     handles = []
     from matplotlib.patches import Patch
@@ -157,7 +177,7 @@ def alliance_explorer(alliances: pd.DataFrame | None = None, as_of=None, year: i
     as_of = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of)
     first, last = _year_span(alliances, as_of)
     era = (first, last) if era is None else (max(era[0], first), min(era[1], last))
-    draw = functools.partial(draw_timeline, alliances=alliances, as_of=as_of)
+    draw = functools.partial(draw_timeline, alliances=alliances, as_of=as_of, labels_in=label_width(alliances))
     options = [("any obligation", ANY)] + [(OBLIGATION_LABELS[o], o) for o in OBLIGATIONS]
     return ModelView(
         draw,
@@ -171,6 +191,7 @@ def alliance_explorer(alliances: pd.DataFrame | None = None, as_of=None, year: i
         },
         title="Alliance explorer: which alliances, of what kind, when",
         figsize=(9.0, 8.0),
+        layout=None,
     )
 
 

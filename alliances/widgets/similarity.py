@@ -223,12 +223,12 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
             text = "n/a" if np.isnan(v) else f"{v:.2f}"
             ax.text(j, i, text, ha="center", va="center", fontsize=size,
                     color="white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
-    ax.set_xticks(range(n - 1), states[:-1], rotation=45, ha="right")
+    ax.set_xticks(range(n - 1), states[:-1], fontsize=10 if n <= 12 else 8)  # ISO3 codes fit unrotated
     ax.set_yticks(range(1, n), states[1:])
     ax.set_xlim(-0.5, n - 1.5)
     ax.set_ylim(n - 0.5, 0.5)
     ax.grid(False)
-    bar = fig.colorbar(image, ax=ax, shrink=0.85)
+    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
     bar.set_label(f"{MEASURE_LABELS[measure]}: -1 opposite, 0 unrelated/chance, 1 identical")
     ax.set_title(f"{group}, {int(year)}\n{MEASURE_LABELS[measure]} of alliance portfolios "
                  f"({len(table)} states in the portfolios)", fontsize=11)
