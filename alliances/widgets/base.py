@@ -1,10 +1,12 @@
 """The one widget pattern of the course: controls -> pure model -> redrawn figure + text summary.
 
 A :class:`ModelView` holds ipywidgets controls and a ``draw(fig, **values) -> str`` function.
-``draw`` calls a model, draws on a fresh matplotlib Figure and returns a sentence describing what
-the figure shows; that sentence is the figure's alt text and is also printed under the figure, so
-the view is usable with a screen reader. The figure is shown as a PNG ``Image`` widget, which keeps
-the live view simple to test (the bytes change when the figure changes) and free of pyplot state.
+``draw`` calls a model, draws on a cleared matplotlib Figure (one per view, reused so the renderer
+and its text caches stay warm) and returns a sentence describing what the figure shows; that
+sentence is the figure's alt text and is also printed under the figure, so the view is usable with a
+screen reader. The figure is shown as a PNG ``Image`` widget at its pixel size, which keeps the live
+view simple to test (the bytes change when the figure changes) and free of pyplot state: nothing
+here selects a matplotlib backend. Every control gets the same layout (:func:`lay_out_controls`).
 
 On the static website there is no kernel, so the view also offers an HTML preview (the figure at
 its default settings, its description and a note on how to run it live). ``_config.yml`` tells
