@@ -77,8 +77,10 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
     x, y = table.loc[state_a], table.loc[state_b]
     s, kappa = s_score(x, y), _kappa(x.to_numpy(), y.to_numpy())
     name_a, name_b = names.get(state_a, state_a), names.get(state_b, state_b)
-    counts = pd.crosstab(pd.Categorical(x, categories=range(4)), pd.Categorical(y, categories=range(4)),
-                         dropna=False).to_numpy()
+    partners, x, y = list(table.columns), dict(zip(table.columns, x.tolist())), dict(zip(table.columns, y.tolist()))
+    counts = np.zeros((4, 4), dtype=int)  # plain numbers from here on: no pandas in the redraw
+    for p in partners:
+        counts[x[p], y[p]] += 1
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
     if fig.get_layout_engine() is None:
         fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.3)
@@ -97,12 +99,11 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
     left.set_yticks(range(4), [SHORT_LEVELS[k] for k in range(4)], fontsize=8.5)
     left.set_xlabel(f"{state_b}'s tie to the partner")
     left.set_ylabel(f"{state_a}'s tie to the partner")
-    left.set_title(f"Partners by tie level ({len(x)} states)\nboxed diagonal = same tie", fontsize=10)
+    left.set_title(f"Partners by tie level ({len(partners)} states)\nboxed diagonal = same tie", fontsize=10)
     left.grid(False)
 
-    differ = (x - y).abs()
-    differ = differ[differ > 0].sort_values(ascending=False, kind="stable")
-    shown = differ.index[:MAX_ROWS]
+    differ = sorted((p for p in partners if x[p] != y[p]), key=lambda p: -abs(x[p] - y[p]))  # stable: table order within a size
+    shown = differ[:MAX_ROWS]
     rows = list(reversed(list(shown)))
     if rows:
         pos = np.arange(len(rows))
