@@ -41,13 +41,19 @@ def slowest_notebooks(out: Path, count: int = 5) -> list[tuple[str, float]]:
     """Execution time of each notebook, read from the build's jupyter-cache."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(out / "_build" / ".jupyter_cache")
+    found = [out / "_build" / ".jupyter_cache", *out.rglob(".jupyter_cache")]
+    found = [p for p in found if p.is_dir()]
+    if not found:
+        print("  (no jupyter-cache found: notebook execution times unavailable)")
+        return []
+    cache = get_cache(found[0])
     times = []
     for record in cache.list_project_records():
         cached = cache.get_cached_project_nb(record.uri)
         seconds = (cached.data or {}).get("execution_seconds") if cached else None
         if seconds is not None:
-            times.append((str(Path(record.uri).relative_to(ROOT)), float(seconds)))
+            uri = Path(record.uri)
+            times.append((str(uri.relative_to(ROOT)) if uri.is_relative_to(ROOT) else str(uri), float(seconds)))
     return sorted(times, key=lambda t: -t[1])[:count]
 
 
