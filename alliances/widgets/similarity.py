@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 
 from alliances.models.similarity import cohen_kappa, portfolios, s_score, similarity_matrix
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, forget_retained, retained
 
 MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi"}
 SHORT_LEVELS = {0: "0 none", 1: "1 entente/consult.", 2: "2 neutrality/non-agg.", 3: "3 defence"}
@@ -194,12 +194,30 @@ def group_states(group: str, states: tuple[str, ...], year: int, table: pd.DataF
     return states
 
 
+def _heatmap_artists(fig, n):
+    """The heatmap's axes, image, one text per pair below the diagonal and the colour bar, for n states
+    (built once per group size and then updated in place)."""
+    ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.88)
+    image = ax.imshow(np.zeros((n, n)), cmap="PuOr", vmin=-1, vmax=1)
+    ax.set_facecolor("white")
+    size = 10 if n <= 8 else 8.5 if n <= 12 else 7
+    cells = {(i, j): ax.text(j, i, "", ha="center", va="center", fontsize=size) for i in range(n) for j in range(i)}
+    ax.set_xlim(-0.5, n - 1.5)
+    ax.set_ylim(n - 0.5, 0.5)
+    ax.grid(False)
+    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
+    return ax, image, cells, bar
+
+
 def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     """Annotated heatmap of pairwise similarity (PuOr diverging, -1 to 1) for the group's states."""
     if group == TOP_GROUP:
         try:
             table = table_for(year)
         except ValueError:  # no alliance in force that year: nothing to rank
+            forget_retained(fig)
             ax = fig.subplots()
             ax.set_axis_off()
             ax.text(0.5, 0.5, f"No alliance in the data is in force in {int(year)}", ha="center", va="center")
@@ -210,26 +228,16 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
         table = table_for(year, tuple(states))
     matrix = similarity_matrix(table, states, measure)
     values = matrix.to_numpy()
-    ax = fig.subplots()
-    if fig.get_layout_engine() is None:
-        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.88)
     n = len(states)
+    ax, image, cells, bar = retained(fig, ("heatmap", n), functools.partial(_heatmap_artists, n=n))
     below = np.tril(np.ones((n, n), dtype=bool), k=-1)  # symmetric: each pair once, below the diagonal
-    image = ax.imshow(np.ma.masked_where(~below | np.isnan(values), values), cmap="PuOr", vmin=-1, vmax=1)
-    ax.set_facecolor("white")
-    size = 10 if n <= 8 else 8.5 if n <= 12 else 7
-    for i in range(n):
-        for j in range(i):
-            v = values[i, j]
-            text = "n/a" if np.isnan(v) else f"{v:.2f}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=size,
-                    color="white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
+    image.set_data(np.ma.masked_where(~below | np.isnan(values), values))
+    for (i, j), cell in cells.items():
+        v = values[i, j]
+        cell.set_text("n/a" if np.isnan(v) else f"{v:.2f}")
+        cell.set_color("white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
     ax.set_xticks(range(n - 1), states[:-1], fontsize=10 if n <= 12 else 8)  # ISO3 codes fit unrotated
     ax.set_yticks(range(1, n), states[1:])
-    ax.set_xlim(-0.5, n - 1.5)
-    ax.set_ylim(n - 0.5, 0.5)
-    ax.grid(False)
-    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
     bar.set_label(f"{MEASURE_LABELS[measure]}: -1 opposite, 0 unrelated/chance, 1 identical")
     ax.set_title(f"{group}, {int(year)}\n{MEASURE_LABELS[measure]} of alliance portfolios "
                  f"({len(table)} states in the portfolios)", fontsize=11)
