@@ -81,43 +81,30 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
     counts = np.zeros((4, 4), dtype=int)  # plain numbers from here on: no pandas in the redraw
     for p in partners:
         counts[x[p], y[p]] += 1
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
-    if fig.get_layout_engine() is None:
-        fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.3)
-
-    cmap = ListedColormap(["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5"])
+    left, right, image, cells, (lines, mark_a, mark_b, legend, same) = retained(fig, "pair", _pair_artists)
     shade = np.minimum(np.ceil(np.log10(counts + 1) * 1.5), 3)
-    left.imshow(shade, cmap=cmap, vmin=0, vmax=3, origin="upper")
-    for i in range(4):
-        for j in range(4):
-            left.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=11,
-                      color="white" if shade[i, j] >= 3 else PALETTE["ink"],
-                      fontweight="bold" if i == j else "normal")
-            if i == j:
-                left.add_patch(_square(j, i))
-    left.set_xticks(range(4), [SHORT_LEVELS[k] for k in range(4)], rotation=35, ha="right", fontsize=8.5)
-    left.set_yticks(range(4), [SHORT_LEVELS[k] for k in range(4)], fontsize=8.5)
+    image.set_data(shade)
+    for (i, j), cell in cells.items():
+        cell.set_text(str(counts[i, j]))
+        cell.set_color("white" if shade[i, j] >= 3 else PALETTE["ink"])
     left.set_xlabel(f"{state_b}'s tie to the partner")
     left.set_ylabel(f"{state_a}'s tie to the partner")
     left.set_title(f"Partners by tie level ({len(partners)} states)\nboxed diagonal = same tie", fontsize=10)
-    left.grid(False)
 
     differ = sorted((p for p in partners if x[p] != y[p]), key=lambda p: -abs(x[p] - y[p]))  # stable: table order within a size
     shown = differ[:MAX_ROWS]
     rows = list(reversed(list(shown)))
-    if rows:
-        pos = np.arange(len(rows))
-        right.hlines(pos, [x[r] for r in rows], [y[r] for r in rows], color=PALETTE["muted"], lw=2, zorder=1)
-        right.scatter([x[r] for r in rows], pos, marker="o", s=55, color=PALETTE["primary"], zorder=3, label=state_a)
-        right.scatter([y[r] for r in rows], pos, marker="s", s=45, color=PALETTE["secondary"], zorder=3, label=state_b)
-        right.set_yticks(pos, rows, fontsize=7.5 if len(rows) > 18 else 9)
-        right.set_ylim(-0.7, len(rows) - 0.3)
-        right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9, frameon=False)
-    else:
-        right.set_yticks([])
-        right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center")
-    right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
-    right.set_xlim(-0.4, 3.4)
+    pos = np.arange(len(rows))
+    xs, ys = np.array([x[r] for r in rows], float), np.array([y[r] for r in rows], float)
+    lines.set_segments([[(a, p), (b, p)] for a, b, p in zip(xs, ys, pos)])
+    mark_a.set_offsets(np.column_stack([xs, pos]) if rows else np.zeros((0, 2)))
+    mark_b.set_offsets(np.column_stack([ys, pos]) if rows else np.zeros((0, 2)))
+    for handle_text, code in zip(legend.get_texts(), (state_a, state_b)):
+        handle_text.set_text(code)
+    legend.set_visible(bool(rows))
+    same.set_visible(not rows)
+    right.set_yticks(pos, rows, fontsize=7.5 if len(rows) > 18 else 9)
+    right.set_ylim(*((-0.7, len(rows) - 0.3) if rows else (0, 1)))
     more = f" ({len(differ) - len(shown)} more not shown)" if len(differ) > len(shown) else ""
     right.set_title(f"Partners where they differ: {len(differ)}{more}", fontsize=10)
 
@@ -134,6 +121,33 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
         f"partners on which they differ, {state_a}'s level as a circle and {state_b}'s as a square"
         + (f"; the largest differences are {listed}." if listed else "; there are none.")
     )
+
+
+def _pair_artists(fig):
+    """The pair view's artists, built once per view and updated in place: the 4x4 table (image, 16
+    counts, boxed diagonal) and the differences panel (lines, two marker sets, legend, a note)."""
+    from matplotlib.collections import LineCollection
+
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.3)
+    cmap = ListedColormap(["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5"])
+    image = left.imshow(np.zeros((4, 4)), cmap=cmap, vmin=0, vmax=3, origin="upper")
+    cells = {(i, j): left.text(j, i, "", ha="center", va="center", fontsize=11,
+                               fontweight="bold" if i == j else "normal") for i in range(4) for j in range(4)}
+    for i in range(4):
+        left.add_patch(_square(i, i))
+    left.set_xticks(range(4), [SHORT_LEVELS[k] for k in range(4)], rotation=35, ha="right", fontsize=8.5)
+    left.set_yticks(range(4), [SHORT_LEVELS[k] for k in range(4)], fontsize=8.5)
+    left.grid(False)
+    lines = right.add_collection(LineCollection([], colors=PALETTE["muted"], linewidths=2, zorder=1))
+    mark_a = right.scatter([], [], marker="o", s=55, color=PALETTE["primary"], zorder=3, label="A")
+    mark_b = right.scatter([], [], marker="s", s=45, color=PALETTE["secondary"], zorder=3, label="B")
+    legend = right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9, frameon=False)
+    same = right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center", visible=False)
+    right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
+    right.set_xlim(-0.4, 3.4)
+    return left, right, image, cells, (lines, mark_a, mark_b, legend, same)
 
 
 def _square(j, i):
