@@ -10,7 +10,7 @@ import numpy as np
 from alliances.models.bargaining import nash_split
 from alliances.models.voting import power_to_act, voting_power, weight_shares
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, StaticFigure
+from alliances.widgets.base import ModelView, StaticFigure, retained
 
 
 def _pct(x: float) -> str:
@@ -34,35 +34,51 @@ def _distinct_num(a: float, b: float) -> tuple[str, str]:
     return x, y
 
 
+def _bargaining_artists(fig):
+    """The bargaining figure's artists, built once per view and moved by each update."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.28)
+    (agreements,) = left.plot([0, 1], [1, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
+    marks, arrows = [], []
+    for label, marker, colour in (("A alone", "o", PALETTE["secondary"]), ("A with its ally", "s", PALETTE["primary"])):
+        start = left.scatter([0], [0], marker=marker, s=60, color=colour, zorder=3, label=f"{label}: disagreement point")
+        arrows.append(left.annotate("", xy=(0, 0), xytext=(0, 0),
+                                    arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5}))
+        end = left.scatter([0], [0], marker=marker, s=90, facecolor="white", edgecolor=colour, lw=2, zorder=4)
+        marks.append((start, end))
+    left.set(xlabel="A's payoff", ylabel="B's payoff", title="Payoff space")
+    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    rows = ["A alone", "A with ally"]
+    own = right.barh(rows, [1, 1], color=[PALETTE["secondary"], PALETTE["primary"]], hatch=["", "//"], edgecolor="white")
+    rest = right.barh(rows, [1, 1], left=[1, 1], color=PALETTE["muted"], alpha=0.5)
+    texts = [(right.text(0, y, "", ha="center", va="center", color="white", fontweight="bold"),
+              right.text(0, y, "", ha="center", va="center")) for y in range(2)]
+    right.set(title="Nash bargaining split")
+    right.grid(False)
+    return left, right, agreements, marks, arrows, (own.patches, rest.patches), texts
+
+
 def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> str:
     """Payoff space with both disagreement points and Nash solutions, and the two splits as bars."""
     alone = nash_split(stakes, own, opponent, cost_a=cost, cost_b=cost)
     backed = nash_split(stakes, own, opponent, ally=ally, reliability=reliability, cost_a=cost, cost_b=cost)
-    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.28)
-    left.plot([0, stakes], [stakes, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
-    for outcome, label, marker, colour in (
-        (alone, "A alone", "o", PALETTE["secondary"]),
-        (backed, "A with its ally", "s", PALETTE["primary"]),
-    ):
+    left, right, agreements, marks, arrows, bars, texts = retained(fig, "bargaining", _bargaining_artists)
+    agreements.set_data([0, stakes], [stakes, 0])
+    for outcome, (start, end), arrow in zip((alone, backed), marks, arrows):
         d = (outcome.disagreement_a, outcome.disagreement_b)
-        left.scatter(*d, marker=marker, s=60, color=colour, zorder=3, label=f"{label}: disagreement point")
-        left.annotate("", xy=(outcome.share_a, outcome.share_b), xytext=d,
-                      arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5})
-        left.scatter(outcome.share_a, outcome.share_b, marker=marker, s=90, facecolor="white",
-                     edgecolor=colour, lw=2, zorder=4)
-    left.set(xlabel="A's payoff", ylabel="B's payoff", xlim=(min(0, backed.disagreement_a, alone.disagreement_a) - 2, stakes * 1.05),
-             ylim=(min(0, backed.disagreement_b, alone.disagreement_b) - 2, stakes * 1.05), title="Payoff space")
-    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    rows = ["A alone", "A with ally"]
+        start.set_offsets([d])
+        end.set_offsets([(outcome.share_a, outcome.share_b)])
+        arrow.xy, arrow.xyann = (outcome.share_a, outcome.share_b), d
+    left.set(xlim=(min(0, backed.disagreement_a, alone.disagreement_a) - 2, stakes * 1.05),
+             ylim=(min(0, backed.disagreement_b, alone.disagreement_b) - 2, stakes * 1.05))
     shares = [alone.share_a, backed.share_a]
-    right.barh(rows, shares, color=[PALETTE["secondary"], PALETTE["primary"]], hatch=["", "//"], edgecolor="white")
-    right.barh(rows, [stakes - s for s in shares], left=shares, color=PALETTE["muted"], alpha=0.5)
-    for y, share in enumerate(shares):
-        right.text(share / 2, y, f"A: {share:.0f}", ha="center", va="center", color="white", fontweight="bold")
-        right.text(share + (stakes - share) / 2, y, f"B: {stakes - share:.0f}", ha="center", va="center")
-    right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}", title="Nash bargaining split")
-    right.grid(False)
+    for y, (share, bar_a, bar_b, (text_a, text_b)) in enumerate(zip(shares, bars[0], bars[1], texts)):
+        bar_a.set_width(share)
+        bar_b.set_x(share)
+        bar_b.set_width(stakes - share)
+        text_a.set(position=(share / 2, y), text=f"A: {share:.0f}")
+        text_b.set(position=(share + (stakes - share) / 2, y), text=f"B: {stakes - share:.0f}")
+    right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}")
     if backed.share_a > alone.share_a:
         before, after = _distinct_pcts(alone.share_a_fraction, backed.share_a_fraction)
         fig.suptitle(f"Backing raises A's share from {before} to {after}")
