@@ -98,21 +98,28 @@ def test_deterrence_line_threshold_and_verdict():
 
 # --- chapter 1: explorer ----------------------------------------------------------------------
 
-def _in_force(frame, year):
+def _in_force(frame, year, start="signed"):
     """In force on some day of ``year``, end date exclusive (worked out here with plain dates)."""
-    start, stop = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
-    return [s <= stop and (pd.isna(e) or e > start) for s, e in zip(frame["signed"], frame["ended"])]
+    first, last = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    starts = frame[start].where(frame[start].notna(), frame["signed"]) if start in frame else frame["signed"]
+    return [s <= last and (pd.isna(e) or e > first) for s, e in zip(starts, frame["ended"])]
+
+
+PLEDGES = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 
 
 def test_explorer_counts_what_it_draws():
     from alliances.widgets.explorer import alliance_explorer
 
     alliances = load("alliances")
+    # chapter 1's definition: a treaty with at least one pledge (AUKUS, with none, is not drawn)
+    pledged = alliances[[any(row.get(p) is True or row.get(p) == 1 for p in PLEDGES)
+                         for row in alliances.to_dict("records")]]
     view = alliance_explorer(year=1960)
     drawn = [p for p in view._figure.axes[0].patches if isinstance(p, Rectangle) and math.isclose(p.get_height(), 0.7)]
-    active = sum(_in_force(alliances, 1960))
-    assert len(drawn) == len(alliances)  # every alliance falls in the full range of years
-    assert f"{active} of {len(alliances)} alliances shown were active in 1960" in _title(view)
+    active = sum(_in_force(pledged, 1960, start="in_force"))
+    assert len(drawn) == len(pledged)  # the full range of years: every alliance is shown
+    assert f"{active} of {len(pledged)} alliances shown were active in 1960" in _title(view)
     outlined = [p for p in drawn if p.get_linewidth() == 1.0]
     assert len(outlined) == active
 
