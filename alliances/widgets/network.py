@@ -26,6 +26,19 @@ SIZE_LABELS = {"degree": "number of partners (degree)", "weighted_degree": "numb
 METHOD_LABELS = {"components": "connected components", "communities": "modularity communities"}
 
 
+_BLOC_LAYOUTS: dict = {}  # a bloc's layout by its states and ties: most year-to-year changes touch one bloc
+
+
+def _bloc_layout(sub: nx.Graph) -> dict:
+    key = (tuple(sub.nodes), frozenset(tuple(sorted(e)) for e in sub.edges))
+    if key not in _BLOC_LAYOUTS:
+        if len(_BLOC_LAYOUTS) > 2000:
+            _BLOC_LAYOUTS.clear()
+        start = nx.spring_layout(sub, seed=SEED, weight=None)
+        _BLOC_LAYOUTS[key] = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
+    return _BLOC_LAYOUTS[key]
+
+
 def _pack(groups: list[set], graph: nx.Graph) -> dict:
     """Positions: each bloc laid out on its own, blocs packed in rows, largest first.
 
@@ -45,8 +58,7 @@ def _pack(groups: list[set], graph: nx.Graph) -> dict:
         if len(group) == 1:
             local = {next(iter(group)): (0.0, 0.0)}
         else:
-            start = nx.spring_layout(sub, seed=SEED, weight=None)
-            local = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
+            local = _bloc_layout(sub)
         for node, (px, py) in local.items():
             pos[node] = (centre[0] + (r - 0.35) * px, centre[1] + (r - 0.35) * py)
         x += 2 * r + 0.6
