@@ -178,3 +178,13 @@ def test_heatmap_cells_are_pairwise_s():
         assert i > j
         s = _s(table.loc[states[i]], table.loc[states[j]])
         assert text == ("n/a" if math.isnan(s) else f"{s:.2f}"), (states[i], states[j])
+
+
+def test_trend_phrases_follow_the_printed_values():
+    from alliances.widgets.base import trend
+
+    assert trend(0.1, 0.2) == "rises from 10.0% to 20.0%"
+    assert trend(0.2, 0.1) == "falls from 20.0% to 10.0%"
+    assert trend(1.0, 1.0) == "stays at 100.0%"
+    assert trend(0.12341, 0.12344) == "stays at 12.3%"  # different numbers, same printed value
+    assert trend(1.5, 2.25, "{:.2f}", up="grows") == "grows from 1.50 to 2.25"

@@ -267,3 +267,12 @@ class StaticFigure(ModelView):
     def _repr_mimebundle_(self, include=None, exclude=None):
         png = base64.b64encode(self.png).decode("ascii")
         return {"text/html": self.preview_html(), "image/png": png, "text/plain": self.summary}
+
+
+def trend(start: float, end: float, fmt: str = "{:.1%}", up: str = "rises", down: str = "falls") -> str:
+    """'rises from A to B', 'falls from A to B' or 'stays at A', judged on the values as printed,
+    so a description never claims a change between two equal-looking numbers."""
+    first, last = fmt.format(start), fmt.format(end)
+    if first == last:
+        return f"stays at {first}"
+    return f"{up if end > start else down} from {first} to {last}"

@@ -13,7 +13,7 @@ from alliances.models.crisis import (
     outcome_regions,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, trend
 
 MAX_MEMBERS = 40
 SLIDER = dict(continuous_update=False)
@@ -47,8 +47,8 @@ def draw_consensus(fig, n, p, q, rho, rounds) -> str:
         f"chance per round of persuading each hold-out and a correlation of {rho:.2f} between members. "
         f"The chance that all agree at the first meeting is {now:.1%}; after {rounds} round"
         f"{'s' * (rounds != 1)} of consultation it is {then:.1%}. On average agreement takes {wait:.2f} rounds. "
-        f"From 1 to {MAX_MEMBERS} members the first-meeting chance falls from {first[0]:.1%} to {first[-1]:.1%} "
-        f"and the expected wait rises from {waits[0]:.2f} to {waits[-1]:.2f} rounds."
+        f"From 1 to {MAX_MEMBERS} members the first-meeting chance {trend(first[0], first[-1])} "
+        f"and the expected wait {trend(waits[0], waits[-1], '{:.2f}')} rounds."
     )
 
 

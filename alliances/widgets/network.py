@@ -71,7 +71,7 @@ def _names(codes) -> str:
     return ", ".join(codes[:-1]) + (" and " if len(codes) > 1 else "") + codes[-1] if codes else "none"
 
 
-def draw_network(fig, year, highlight, size_by, bloc_method, *, members, alliance_names, cache=None) -> str:
+def draw_network(fig, year, highlight, size_by, bloc_method, *, members, alliance_names, alliances=None, cache=None) -> str:
     """Nodes = states (labelled by ISO3), edges = shared alliances; blocs coloured and numbered."""
     if size_by not in SIZE_LABELS:
         raise ValueError(f"size_by must be one of {list(SIZE_LABELS)}, not {size_by!r}")
@@ -79,7 +79,7 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
     if cache is not None and key in cache:
         graph, groups, pos = cache[key]
     else:
-        graph = alliance_graph(members, year)
+        graph = alliance_graph(members, year, alliances)
         groups = blocs(graph, bloc_method)
         # the layout depends only on the blocs and their ties, which stay the same for many years in a row
         shape = (tuple(tuple(sorted(g)) for g in groups),
@@ -194,7 +194,7 @@ def alliance_network(members: pd.DataFrame | None = None, alliances: pd.DataFram
     first, last = _year_range(members)
     names = {row.alliance_id: (row.short_name if isinstance(row.short_name, str) and row.short_name else row.name)
              for row in alliances.itertuples()}
-    draw = functools.partial(draw_network, members=members, alliance_names=names, cache={})
+    draw = functools.partial(draw_network, members=members, alliance_names=names, alliances=alliances, cache={})
     options = [("None", NONE)] + _alliance_options(alliances, members)
     return ModelView(
         draw,
@@ -221,11 +221,11 @@ def _year_range(members: pd.DataFrame) -> tuple[int, int]:
     return first, last
 
 
-def draw_bloc_timeline(fig, *, members, first=None, last=None) -> str:
+def draw_bloc_timeline(fig, *, members, alliances=None, first=None, last=None) -> str:
     """Allied states, states in the largest bloc, and the number of blocs, year by year."""
     lo, hi = _year_range(members)
     first, last = first or max(lo, 1945), last or hi
-    table = network_by_year(members, range(first, last + 1))
+    table = network_by_year(members, range(first, last + 1), alliances=alliances)
     table = table[table["states"].cumsum() > 0]  # start with the first year that has an alliance
     first = int(table["year"].iloc[0])
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[2, 1])
@@ -258,13 +258,16 @@ def draw_bloc_timeline(fig, *, members, first=None, last=None) -> str:
     ).strip()
 
 
-def bloc_timeline(members: pd.DataFrame | None = None) -> StaticFigure:
-    """Static figure: how the network's size and blocs change over the whole period of the data."""
+def bloc_timeline(members: pd.DataFrame | None = None, alliances: pd.DataFrame | None = None) -> StaticFigure:
+    """Static figure: how the network's size and blocs change over the whole period of the data.
+
+    With the course data (no arguments) only treaties that count as alliances are drawn (AUKUS is not)."""
     if members is None:
         from alliances.data import load
 
-        members = load("alliance_members")
-    return StaticFigure(draw_bloc_timeline, title="Blocs over time", figsize=(8.0, 5.0), members=members)
+        members, alliances = load("alliance_members"), load("alliances")
+    return StaticFigure(draw_bloc_timeline, title="Blocs over time", figsize=(8.0, 5.0), members=members,
+                        alliances=alliances)
 
 
 WIDGETS = (alliance_network,)
