@@ -118,3 +118,18 @@ def test_try_this_steps_are_true_of_the_widget():
     both = caps[caps["ccode"].isin([2, 710]) & (caps["year"] >= 1900)].pivot(index="year", columns="ccode", values="cinc")
     ahead = set(both.index[both[710] > both[2]])
     assert ahead == set(range(1995, int(both.index.max()) + 1)) - {2002}
+
+
+def test_partners_given_as_one_number_or_numpy_values():
+    """A bare number for ``partners`` is a clear ValueError (it used to be a TypeError); numpy numbers are
+    accepted like Python ones: 1 + 0.5 * 2 = 2 on the state's side against 3, so S = 2/5."""
+    import numpy as np
+
+    from alliances.models.national_interest import autonomy_lost, security
+
+    with pytest.raises(ValueError, match="partners"):
+        security(1, 3, 2, reliability=0.5)
+    with pytest.raises(ValueError, match="partners"):
+        autonomy_lost(1, "2")
+    assert security(np.int64(1), np.float64(3), [np.int64(2)], reliability=0.5) == pytest.approx(0.4)
+    assert autonomy_lost(np.int64(1), np.array([2, 1])) == pytest.approx(2 / 3 + 1 / 2)
