@@ -85,6 +85,8 @@ def test_facts_from_the_course_data():
     # the Pact ended on 1 July 1991, so six members count in 1991 and none in 1992.
     assert sizes["warsaw_pact"].tolist() == [0, 8, 7, 6, 0, 0]
     assert "Albania" not in bloc_members(members, "warsaw_pact", 1969)
+    # East Germany left on 3 October 1990: a member on at least one day of 1990 (exercise Q1: 7 members).
+    assert len(bloc_members(members, "warsaw_pact", 1990)) == 7 and "East Germany" in bloc_members(members, "warsaw_pact", 1990)
     missions = load("un_peacekeeping_missions")
     assert missions_active(missions, 1956)["acronym"].tolist() == ["UNTSO"]
 
