@@ -85,6 +85,8 @@ def test_facts_from_the_course_data():
     # the Pact ended on 1 July 1991, so six members count in 1991 and none in 1992.
     assert sizes["warsaw_pact"].tolist() == [0, 8, 7, 6, 0, 0]
     assert "Albania" not in bloc_members(members, "warsaw_pact", 1969)
+    # East Germany left on 3 October 1990: a member on at least one day of 1990 (exercise Q1: 7 members).
+    assert len(bloc_members(members, "warsaw_pact", 1990)) == 7 and "East Germany" in bloc_members(members, "warsaw_pact", 1990)
     missions = load("un_peacekeeping_missions")
     assert missions_active(missions, 1956)["acronym"].tolist() == ["UNTSO"]
 
@@ -124,3 +126,30 @@ def test_try_this_steps_are_true_of_the_widget():
     with open(_data_dir() / "un_peacekeeping_missions.csv", newline="", encoding="utf-8") as f:
         n = sum(1 for _ in csv.DictReader(f))
     assert f"4 of the {n}" in describe(1990, "UN peacekeeping") and f"6 of the {n}" in describe(1991, "UN peacekeeping")
+
+
+def test_chapter_article_4_and_5_record_matches_the_data():
+    """Chapter 6's prose counts (nine Article 4 requests: Turkey five times, Poland 2014, eight eastern allies
+    in 2022, Poland and Estonia in 2025; one Article 5 invocation by the Council) read from the CSV itself,
+    so that a new request in the data makes this test, and so the text, change."""
+    import csv
+    from collections import Counter
+
+    from alliances.data import _data_dir
+
+    with open(_data_dir() / "nato_consultations.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    article4 = [r for r in rows if r["article"] == "4"]
+    article5 = [r for r in rows if r["article"] == "5"]
+    assert len(article4) == 9 and len(article5) == 1 and article5[0]["requesting_states"] == ""
+    assert article5[0]["date"] == "2001-09-12"
+    by_year = Counter(r["date"][:4] for r in article4)
+    assert by_year == Counter({"2003": 1, "2012": 2, "2014": 1, "2015": 1, "2020": 1, "2022": 1, "2025": 2})
+    assert sum(r["requesting_states"] == "TUR" for r in article4) == 5
+    eastern = [r for r in article4 if r["date"] == "2022-02-24"][0]["requesting_states"].split(";")
+    assert len(eastern) == 8
+    assert sorted(r["requesting_states"] for r in article4 if r["date"].startswith("2025")) == ["EST", "POL"]
+    # The defence plans were activated on the day of the eastern allies' request (crises table), not the 25th.
+    with open(_data_dir() / "crises.csv", newline="", encoding="utf-8") as f:
+        ukraine = [r for r in csv.DictReader(f) if r["crisis_id"] == "ukraine_2022"][0]
+    assert "24 February 2022" in ukraine["outcome"] and "same day and activated defence plans" in ukraine["outcome"]

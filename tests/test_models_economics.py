@@ -114,3 +114,28 @@ def test_try_this_steps_are_true_of_the_widget():
     t14, t22 = (burden_and_size(expenditure, capabilities, codes, y).set_index("iso3") for y in (2014, 2022))
     assert (t14.loc["LTU", "burden_pct"], t22.loc["LTU", "burden_pct"]) == (0.88, 2.44)  # the narrative's figures
     assert (t14.loc["LVA", "burden_pct"], t22.loc["LVA", "burden_pct"]) == (0.97, 2.25)
+
+
+def test_widget_description_is_true_at_the_extremes():
+    """One ally, and equal incomes: the alt text names what is drawn, not a range of incomes that is not there."""
+    from alliances.data import load
+    from alliances.models.economics import burden_and_size
+    from alliances.style import new_figure
+    from alliances.widgets.economics import draw_burden
+
+    expenditure, capabilities, codes = load("nato_defence_expenditure"), load("cow_capabilities"), load("state_codes")
+    tables = {2014: burden_and_size(expenditure, capabilities, codes, 2014)}
+    # One ally of income 4 with b = 0.1 gives b * 4 = 0.4, 10% of its income, which is also the optimum.
+    alone = draw_burden(new_figure(layout=None), 1, 4.0, 0.1, 2014, tables)
+    assert "one ally with income 4 " in alone and "the ally contributes, giving 10.0% of its income" in alone
+    assert "provides 100% of the jointly optimal" in alone and "run from 1 to" not in alone
+    # Five equal allies of income 1, b = 0.1 (k = 9): Q = 5 / (1 + 45), each gives 1/46 = 2.2%; Q* = 0.5, 22%.
+    equal = draw_burden(new_figure(layout=None), 5, 1.0, 0.1, 2014, tables)
+    assert "5 allies with equal incomes of 1" in equal and "5 of the 5 allies contribute" in equal
+    assert "giving 2.2% of its income" in equal and "provides 22% of the jointly optimal" in equal
+
+
+@pytest.mark.parametrize("incomes,b", [([1, 2], 1.5), ([1, 0], 0.5), ("12", 0.5), (5, 0.5), ([1, 2], "0.5")])
+def test_more_bad_inputs_get_a_clear_error(incomes, b):
+    with pytest.raises(ValueError):
+        nash_contributions(incomes, b)

@@ -53,3 +53,79 @@ def test_chapter_claims_and_try_this():
     milestones = load("milestones").sort_values("date").reset_index(drop=True)
     text = draw_evolution(new_figure(layout=None), "defence", "formed", "new domain", tables, milestones)
     assert "2016: Cyberspace" in text and "2019: Space" in text  # 5
+
+
+def test_cow_region_by_hand():
+    from alliances.models.evolution import cow_region
+
+    # The block edges as Our World in Data gives them: 2-165, 200-399, 402-626, 630-698, 700-999.
+    assert [cow_region(c) for c in (2, 165, 200, 399, 402, 626, 630, 698, 700, 999)] == [
+        "Americas", "Americas", "Europe", "Europe", "Africa", "Africa", "Middle East", "Middle East",
+        "Asia and Oceania", "Asia and Oceania"]
+    assert cow_region(710) == "Asia and Oceania" and cow_region(365) == "Europe" and cow_region(640) == "Middle East"
+    for bad in (170, 627, 1000, True, "2", 2.5):
+        with pytest.raises(ValueError):
+            cow_region(bad)
+
+
+def test_pairs_formed_by_region_by_hand():
+    from alliances.models.evolution import pairs_formed_by_region
+
+    rows = []
+    rows += [(2, 200, y, 1) for y in (1950, 1951)]            # across regions: one spell, 1950s
+    rows += [(200, 210, y, 1) for y in (1951, 1952, 1955)]    # Europe: two spells (gap in 1953-54), 1950s
+    rows += [(475, 481, 2001, 1), (475, 481, 2002, 0)]        # Africa: one spell, 2000s; a 0 row is not a pledge
+    rows += [(b, a, y, f) for a, b, y, f in rows]
+    dyads = pd.DataFrame(rows, columns=["ccode1", "ccode2", "year", "defence"])
+    table = pairs_formed_by_region(dyads, "defence")
+    assert list(table.columns) == ["Americas", "Europe", "Africa", "Middle East", "Asia and Oceania", "across regions"]
+    assert list(table.index) == [1950, 1960, 1970, 1980, 1990, 2000]
+    assert table.loc[1950].to_dict() == {"Americas": 0, "Europe": 2, "Africa": 0, "Middle East": 0,
+                                         "Asia and Oceania": 0, "across regions": 1}
+    assert table.loc[2000, "Africa"] == 1 and table.drop(index=[1950, 2000]).to_numpy().sum() == 0
+    with pytest.raises(ValueError):
+        pairs_formed_by_region(dyads, "defense")
+
+
+def test_chapter_claims_by_region_and_decade():
+    """Chapter 9's statements about ATOP, recomputed with plain sets of pairs (not the course's functions)."""
+    from alliances.data import load
+    from alliances.models.evolution import pairs_formed_by_region
+
+    dyads = load("atop_dyad_years")
+    pairs = dyads[dyads["ccode1"] < dyads["ccode2"]]
+
+    def block(code):
+        return next(n for n, lo, hi in [("Americas", 2, 165), ("Europe", 200, 399), ("Africa", 402, 626),
+                                        ("Middle East", 630, 698), ("Asia", 700, 999)] if lo <= code <= hi)
+
+    def formed_by_place(obligation):
+        held = pairs[pairs[obligation] == 1]
+        by_year = {y: set(zip(g["ccode1"], g["ccode2"])) for y, g in held.groupby("year")}
+        counts, before = {}, set()
+        for year in range(1815, 2019):
+            now = by_year.get(year, set())
+            for a, b in now - before:
+                place = block(a) if block(a) == block(b) else "across"
+                counts[(year // 10 * 10, place)] = counts.get((year // 10 * 10, place), 0) + 1
+            before = now
+        return counts
+
+    defence, non_aggression = formed_by_place("defence"), formed_by_place("non_aggression")
+    decade_total = lambda counts, d: sum(v for (dd, _), v in counts.items() if dd == d)  # noqa: E731
+    # 1990s: most new defence pairs European or American; most new non-aggression pairs European.
+    assert defence[(1990, "Europe")] + defence[(1990, "Americas")] > decade_total(defence, 1990) / 2
+    assert non_aggression[(1990, "Europe")] > decade_total(non_aggression, 1990) / 2
+    # 2000s: the defence wave split between Europe and Africa, about equally; non-aggression mostly African.
+    assert defence[(2000, "Europe")] + defence[(2000, "Africa")] > 0.9 * decade_total(defence, 2000)
+    assert abs(defence[(2000, "Europe")] - defence[(2000, "Africa")]) < 0.1 * decade_total(defence, 2000)
+    assert non_aggression[(2000, "Africa")] > decade_total(non_aggression, 2000) / 2
+    # The course's function agrees with this count.
+    table = pairs_formed_by_region(dyads, "non_aggression")
+    assert table.loc[2000, "Africa"] == non_aggression[(2000, "Africa")]
+    assert table.loc[1990, "Europe"] == non_aggression[(1990, "Europe")]
+    # The stock: under a hundred defence pairs in force a year before the 1940s, then higher in every decade.
+    in_force = decade_table(dyads)["in force"]["defence"]
+    assert in_force.loc[:1930].max() < 100
+    assert all(in_force.loc[d + 10] > in_force.loc[d] for d in range(1940, 2010, 10))
+    assert 1650 <= in_force.loc[2010] <= 1750  # "about 1,700"

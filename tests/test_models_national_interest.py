@@ -102,12 +102,34 @@ def test_try_this_steps_are_true_of_the_widget():
 
     assert best().startswith("United States: it balances, with security 0.69")  # 1
     assert "Staying alone gives security 0.14" in best()
+    # Step 1's aside: each European power's CINC is 2.3 to 3.2 times Poland's in 2000, so each costs
+    # c / (c_Poland + c) = ratio / (1 + ratio), between 0.69 and 0.76, of a unit of autonomy.
+    in_2000 = caps[caps["year"] == 2000].set_index("ccode")["cinc"]
+    ratios = [in_2000[code] / in_2000[290] for code in (200, 220, 255)]
+    assert 2.25 <= min(ratios) and max(ratios) <= 3.25
+    assert [round(r / (1 + r), 2) for r in sorted(ratios)] == [0.69, 0.73, 0.76]
     assert best(restraint=0.9).startswith("Russia/USSR: it bandwagons")  # 2
     assert best(reliability=0.0).startswith("Russia/USSR: it bandwagons")  # 3
     assert best(weight=1.0).startswith("no ally: it stays unaligned")  # 4
     assert best(year=1990).startswith("United States, Russia/USSR: it hedges")  # 5
     assert best(year=1990, restraint=0.15).startswith("United States: it balances")  # the narrative's claim
-    # The narrative: from 1900 on, China's CINC is above the United States' in every year from 1995 except 2002.
+    # The narrative: from the mid-1990s on, China's CINC is above the United States' in every year but one
+    # (from 1995, except 2002; the exercise's Q3 asks for the first year, so the chapter does not name it).
     both = caps[caps["ccode"].isin([2, 710]) & (caps["year"] >= 1900)].pivot(index="year", columns="ccode", values="cinc")
     ahead = set(both.index[both[710] > both[2]])
     assert ahead == set(range(1995, int(both.index.max()) + 1)) - {2002}
+
+
+def test_partners_given_as_one_number_or_numpy_values():
+    """A bare number for ``partners`` is a clear ValueError (it used to be a TypeError); numpy numbers are
+    accepted like Python ones: 1 + 0.5 * 2 = 2 on the state's side against 3, so S = 2/5."""
+    import numpy as np
+
+    from alliances.models.national_interest import autonomy_lost, security
+
+    with pytest.raises(ValueError, match="partners"):
+        security(1, 3, 2, reliability=0.5)
+    with pytest.raises(ValueError, match="partners"):
+        autonomy_lost(1, "2")
+    assert security(np.int64(1), np.float64(3), [np.int64(2)], reliability=0.5) == pytest.approx(0.4)
+    assert autonomy_lost(np.int64(1), np.array([2, 1])) == pytest.approx(2 / 3 + 1 / 2)

@@ -16,27 +16,23 @@ Cobb-Douglas preferences ``U_i = (1 - b) ln x_i + b ln Q`` (``b`` is the taste f
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from alliances.models.common import check_number, check_numbers, check_table, check_year
 
 
 def _incomes(incomes) -> list[float]:
-    try:
-        values = [float(y) for y in incomes]
-    except (TypeError, ValueError):
-        raise ValueError(f"incomes must be a list of positive numbers, got {incomes!r}") from None
-    if not values:
-        raise ValueError("incomes must hold at least one ally")
-    if any(isinstance(y, bool) for y in incomes) or not all(math.isfinite(y) and y > 0 for y in values):
-        raise ValueError(f"every income must be a positive number, got {list(incomes)!r}")
-    return values
+    """Incomes as positive floats, checked with the course's shared helpers."""
+    values = check_numbers(incomes, "incomes")
+    return [check_number(y, f"incomes (item {i})", above=0) for i, y in enumerate(values, start=1)]
 
 
 def _taste(taste: float) -> float:
-    ok = isinstance(taste, int | float) and not isinstance(taste, bool)
-    if not ok or not 0 < float(taste) < 1:
-        raise ValueError(f"taste for defence must be strictly between 0 and 1, got {taste!r}")
-    return float(taste)
+    """The taste for defence, strictly between 0 and 1."""
+    b = check_number(taste, "taste for defence", above=0, maximum=1)
+    if b == 1:
+        raise ValueError(f"taste for defence must be below 1, got {taste!r}")
+    return b
 
 
 @dataclass(frozen=True)
@@ -99,11 +95,9 @@ def rank_correlation(x, y) -> float:
     """
     from scipy.stats import spearmanr
 
-    xs, ys = [float(v) for v in x], [float(v) for v in y]
+    xs, ys = check_numbers(x, "x"), check_numbers(y, "y")
     if len(xs) != len(ys) or len(xs) < 3:
         raise ValueError("need two sequences of the same length, with at least three pairs")
-    if not all(math.isfinite(v) for v in xs + ys):
-        raise ValueError("every value must be a finite number")
     if len(set(xs)) == 1 or len(set(ys)) == 1:
         raise ValueError("a rank correlation is undefined when one sequence is constant")
     return float(spearmanr(xs, ys).statistic)
@@ -128,7 +122,6 @@ def burden_and_size(expenditure, capabilities, codes, year: int, size: str = "pr
     """
     import pandas as pd
 
-    from alliances.models.common import check_table, check_year
 
     check_table(expenditure, ("iso3", "state", "year", "share_gdp_pct"), "expenditure", "nato_defence_expenditure")
     check_table(capabilities, ("ccode", "year", size), "capabilities", "cow_capabilities")

@@ -28,27 +28,29 @@ reliability are simplifications, stated in chapter 7.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import combinations
+
+from alliances.models.common import check_number, check_numbers, check_table, check_year
 
 MAX_CANDIDATES = 12
 
 
 def _capability(name: str, value, allow_zero: bool = False) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    value = float(value) if ok else math.nan
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        raise ValueError(f"{name} must be a {'non-negative' if allow_zero else 'positive'} number, got {value!r}")
-    return value
+    """A capability (or weight) as a float: positive, or non-negative with ``allow_zero``."""
+    if allow_zero:
+        return check_number(value, name, minimum=0)
+    return check_number(value, name, above=0)
+
+
+def _capabilities(name: str, values) -> list[float]:
+    """A list of positive capabilities (a bare number or a string is a clear error, not a TypeError)."""
+    return [_capability(f"{name} (item {i})", c) for i, c in enumerate(check_numbers(values, name, nonempty=False), 1)]
 
 
 def _probability(name: str, value) -> float:
-    value = _capability(name, value, allow_zero=True)
-    if value > 1:
-        raise ValueError(f"{name} is a probability between 0 and 1, got {value}")
-    return value
+    return check_number(value, name, minimum=0, maximum=1)
 
 
 def security(own: float, threat: float, partners=(), reliability: float = 1.0) -> float:
@@ -68,7 +70,7 @@ def security(own: float, threat: float, partners=(), reliability: float = 1.0) -
     own = _capability("own", own)
     threat = _capability("threat", threat, allow_zero=True)
     r = _probability("reliability", reliability)
-    backing = own + r * sum(_capability("a partner's capability", c) for c in partners)
+    backing = own + r * sum(_capabilities("partners", partners))
     return backing / (backing + threat)
 
 
@@ -85,7 +87,7 @@ def autonomy_lost(own: float, partners=()) -> float:
     float >= 0 (each partner adds between 0 and 1).
     """
     own = _capability("own", own)
-    return sum(c / (own + c) for c in (_capability("a partner's capability", c) for c in partners))
+    return sum(c / (own + c) for c in _capabilities("partners", partners))
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,6 @@ def capabilities_in_year(capabilities, states: Mapping[str, tuple[int, ...]], ye
     -------
     dict of name -> CINC for the states with a positive score that year (others are left out).
     """
-    from alliances.models.common import check_table, check_year
 
     check_table(capabilities, ("ccode", "year", "cinc"), "capabilities", "cow_capabilities")
     year = check_year(year)

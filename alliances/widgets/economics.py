@@ -41,9 +41,17 @@ def draw_burden(fig, allies, inequality, taste, year, tables) -> str:
     right.xaxis.set_minor_formatter(NullFormatter())
     gap_pct = 100 * eq.gap / eq.optimal_total
     fig.suptitle(f"Free riding: the Nash total is {100 - gap_pct:.0f}% of the optimum", fontsize=11)
+    if allies == 1:
+        who = f"one ally with income {inequality:g}"
+    elif inequality == 1:
+        who = f"{allies} allies with equal incomes of 1"
+    else:
+        who = f"{allies} allies whose incomes run from 1 to {inequality:g}"
+    paying = ("the ally contributes" if allies == 1 else
+              f"{eq.contributors} of the {allies} allies contribute, the largest")
     return (
-        f"Public-good model with {allies} allies whose incomes run from 1 to {inequality:g} and a taste for defence of "
-        f"{taste:.2f}: in the Nash equilibrium {eq.contributors} of the {allies} allies contribute, the largest giving "
+        f"Public-good model with {who} and a taste for defence of "
+        f"{taste:.2f}: in the Nash equilibrium {paying}, giving "
         f"{100 * eq.burdens[0]:.1f}% of its income, and the alliance provides {100 - gap_pct:.0f}% of the jointly optimal "
         f"defence (a free-riding gap of {gap_pct:.0f}%). In the data for {year}, the rank correlation between the "
         f"{len(table)} allies' energy use (a stand-in for economic size) and their defence spending as a share of GDP "
