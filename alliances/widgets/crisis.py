@@ -47,8 +47,8 @@ def draw_consensus(fig, n, p, q, rho, rounds) -> str:
         f"chance per round of persuading each hold-out and a correlation of {rho:.2f} between members. "
         f"The chance that all agree at the first meeting is {now:.1%}; after {rounds} round"
         f"{'s' * (rounds != 1)} of consultation it is {then:.1%}. On average agreement takes {wait:.2f} rounds. "
-        f"From 1 to {MAX_MEMBERS} members the first-meeting chance falls from {first[0]:.1%} to {first[-1]:.1%} "
-        f"and the expected wait rises from {waits[0]:.2f} to {waits[-1]:.2f} rounds."
+        f"With 1 member the first-meeting chance is {first[0]:.1%} and the expected wait {waits[0]:.2f} rounds; "
+        f"with {MAX_MEMBERS} members they are {first[-1]:.1%} and {waits[-1]:.2f} rounds."
     )
 
 
