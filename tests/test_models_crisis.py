@@ -231,3 +231,20 @@ def test_chapter_figures_match_the_research_data():
     assert round(100 * split.loc[("1946 on", True), "share_war"]) == 6
     assert round(100 * split.loc[("1946 on", False), "share_war"]) == 7
     assert whole["disputes"].sum() == split["disputes"].sum()
+
+
+def test_widget_descriptions_state_the_models_values():
+    """What the chapter 10 views say they show, worked by hand at the defaults and at an extreme."""
+    from alliances.widgets.crisis import consensus_simulator, escalation_explorer
+
+    view = consensus_simulator()  # 12 members, p 0.9, q 0.3, no correlation, 3 rounds
+    assert f"{0.9 ** 12:.1%}" in view.summary                          # 28.2% at the first meeting
+    s3 = 1 - 0.1 * 0.7 ** 3                                             # one member's support after 3 rounds
+    assert f"{s3 ** 12:.1%}" in view.summary
+    view.update(rho=1.0)                                                # members move as one: no fall with size
+    assert "With 1 member the first-meeting chance is 90.0%" in view.summary
+    assert f"with 40 members they are 90.0% and {0.1 / 0.3:.2f} rounds" in view.summary
+    game = escalation_explorer()                                        # commitment 0.3, defaults
+    assert "equilibrium outcome is: war" in game.summary
+    assert "defender concedes from 0.00 to 0.20; war from 0.20 to 0.50; status quo from 0.50 to 1.00" in game.summary
+    assert f"chance of winning a war is {2 / 3 - 0.3 / 3:.2f}" in game.summary      # 0.57

@@ -82,3 +82,12 @@ def test_try_this_steps_on_the_course_data():
     assert (below["year"] == 2024).all()
     assert below.loc[["Bulgaria", "Slovakia", "Croatia", "Montenegro"], "reached"].max() == 2029
     assert pd.isna(below.loc["Slovenia", "reached"])
+
+
+def test_widget_description_lists_who_reaches_the_target():
+    """The chapter 12 view's text at the defaults names the allies of the first "Try this" step."""
+    from alliances.widgets.future import spending_scenario_explorer
+
+    view = spending_scenario_explorer()
+    assert "7 of 31 allies with figures reach 3.5% of GDP by 2035" in view.summary
+    assert "Greece 2032" in view.summary and "Slovenia" in view.summary.split("not by 2035:")[1]

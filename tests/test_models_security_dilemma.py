@@ -82,3 +82,14 @@ def test_chapter_11_spending_figures_match_the_data():
     for year, allies, at_two in ((2014, 31, 3), (2024, 31, 18), (2025, 15, 15)):
         rows = spending[spending["year"] == year]
         assert (len(rows), int((rows["share_gdp_pct"] >= 2).sum())) == (allies, at_two)
+
+
+def test_widget_description_states_the_optimum():
+    """The chapter 11 view's text at the defaults, worked by hand: c* = 0.3 / (0.3 + 0.2) = 0.6."""
+    from alliances.widgets.critiques import security_dilemma_explorer
+
+    view = security_dilemma_explorer()  # commitment 0.3, weight 0.5, A 0.6, E 0.4, curvature 2
+    weighted_at_best = 0.5 * 0.6 * 0.4 ** 2 + 0.5 * 0.4 * 0.6 ** 2       # 0.048 + 0.072 = 0.12
+    assert f"lowest, at {weighted_at_best:.3f}, for a commitment of 0.60" in view.summary
+    here = 0.5 * 0.6 * 0.7 ** 2 + 0.5 * 0.4 * 0.3 ** 2                    # 0.147 + 0.018 = 0.165
+    assert f"commitment of 0.30 carries a weighted risk of {here:.3f}" in view.summary
