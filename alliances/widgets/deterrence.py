@@ -104,8 +104,8 @@ def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, c
         f"{model.p_alone:.2f} against the protégé alone and {model.p_with_ally:.2f} if the ally joins, so the "
         f"expected gain {_slope_text(model.gain_alone, model.gain_with_ally)}; {_threshold_text(r_star)}. At the current reliability of {reliability:.2f} the expected gain "
         f"is {_num(gain_now)}, so the challenger {'attacks' if attack_now else 'is deterred'}. A dotted line marks "
-        f"the reference reliability of {_pct(estimate.value)} ({estimate.scope}, wars of {estimate.period}, reported by "
-        f"{estimate.source}), where the expected gain is {_num(model.gain(estimate.value))}, so at that reliability "
+        f"the reference reliability of {_pct(estimate.value)} ({estimate.scope}, wars of {estimate.period}, "
+        f"reported by {estimate.source}), where the expected gain is {_num(model.gain(estimate.value))}, so at that reliability "
         f"the challenger {'attacks' if model.attacks(estimate.value) else 'is deterred'}."
     )
 
