@@ -326,3 +326,10 @@ def test_the_grader_sees_the_same_value_as_the_check():
     for value in (Fraction(1, 13), Decimal("0.0769"), np.float32(0.0769), 0.0769, np.array(0.0769), 0.5, [0.0769]):
         direct = judge("q", spec, value).status
         assert judge("q", spec, from_jsonable(to_jsonable(value))).status == direct, value
+
+
+def test_a_student_version_from_an_older_rule_fails_loudly_not_wrongly():
+    old = {"answer": "x", "kind": "number", "tol": 0.005, "digests": ["0" * 32], "salt": "s"}
+    with pytest.raises(ValueError, match="older version of the course"):
+        Checker({"q1": old})
+    assert Checker({"q1": public_question(KEY["num"], "s")})("q1", 0.62).passed

@@ -60,6 +60,7 @@ def test_brussels_treaty_end_and_members():
     assert al.loc["brussels_treaty_1948", "ended"] == T("2011-06-30")  # denunciations took effect
     assert members_in("brussels_treaty_1948", 1950) == {"BEL", "FRA", "LUX", "NLD", "GBR"}
     assert members_in("brussels_treaty_1948", 1960) == {"BEL", "FRA", "LUX", "NLD", "GBR", "ITA", "DEU"}
+    assert members_in("brussels_treaty_1948", 2000) == {"BEL", "FRA", "LUX", "NLD", "GBR", "ITA", "DEU", "ESP", "PRT"}
     assert members_in("brussels_treaty_1948", 2011) and not members_in("brussels_treaty_1948", 2012)
     wg = load("alliance_members").query("alliance_id == 'brussels_treaty_1948' and iso3 == 'DEU'")
     assert wg["cow_code"].tolist() == [260] and wg["joined"].tolist() == [T("1955-05-06")]

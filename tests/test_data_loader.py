@@ -148,3 +148,9 @@ def test_intact_research_tables_are_typed():
     assert str(nmc["cinc"].dtype) == "float64"
     assert str(load("states")["start"].dtype).startswith("datetime64")
     assert load("rivalries")["type1"].dtype.name == "category"
+
+
+def test_member_cow_code_must_be_a_state(copy):
+    edit(copy / "alliance_members.csv", 2, "cow_code", "989")
+    with pytest.raises(DataError, match=r"alliance_members\.csv.*'cow_code'.*row 4.*989.*ccode of states"):
+        load("alliance_members")

@@ -3,7 +3,8 @@
 A package that happens to be installed on one machine (scipy once was) must not hide a missing
 requirement: each third-party import found in the course's code, notebooks, tests and benchmarks
 is mapped to the distribution that provides it, and that distribution must be pinned in
-``requirements.txt`` (or in a requirements file it includes).
+``requirements-dev.txt`` (which includes ``requirements.txt``); what the course package, the
+chapters and the exercises import must be in ``requirements.txt`` itself, which readers install.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pinned(path: Path = ROOT / "requirements.txt") -> dict[str, str]:
+def pinned(path: Path = ROOT / "requirements-dev.txt") -> dict[str, str]:
     """Distribution name -> pinned version, following ``-r other.txt`` includes."""
     pins: dict[str, str] = {}
     for line in path.read_text().splitlines():
@@ -88,6 +89,20 @@ def test_every_import_is_provided_by_requirements():
     assert not missing, "imports not provided by requirements.txt:\n" + "\n".join(
         f"  {m}: from {d}, imported in {f}" for m, (d, f) in missing.items()
     )
+
+
+def test_runtime_imports_need_only_requirements_txt():
+    """Readers install requirements.txt alone: the package, chapters and exercises must run on it."""
+    providers = importlib.metadata.packages_distributions()
+    runtime = pinned(ROOT / "requirements.txt")
+    missing = {}
+    for module, files in sorted(imported_modules().items()):
+        files = {f for f in files if f.split("/")[0] in {"alliances", "book", "exercises"}}
+        if not files or module in sys.stdlib_module_names or module in LOCAL:
+            continue
+        if not {_normalise(d) for d in providers.get(module, [])} & set(runtime):
+            missing[module] = sorted(files)[:3]
+    assert not missing, f"imported by the course but only in requirements-dev.txt (or nowhere): {missing}"
 
 
 def test_the_scan_sees_real_imports():

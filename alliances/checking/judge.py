@@ -32,7 +32,8 @@ from alliances.checking import plain
 
 KINDS = ("number", "integer", "numbers", "text", "choice", "set", "sequence", "bool")
 FIELDS = ("answer", "kind", "expected", "tol", "decimals", "percent", "points", "hint", "options",
-          "aliases", "mistakes", "hidden", "part_of", "digests", "salt", "hidden_parts", "hidden_total")
+          "aliases", "mistakes", "hidden", "part_of", "digests", "salt", "rule", "hidden_parts", "hidden_total")
+RULE = 2  # version of the canonical forms hashed into public keys (1: the tol/4 floor grid, plain case folding)
 NUMERIC = ("number", "numbers")
 TEXTUAL = ("text", "choice", "set", "sequence")
 STEPS = 100  # grid steps per tolerance
@@ -168,6 +169,7 @@ def public_question(question: dict, salt: str) -> dict:
         out["mistakes"] = [{"digests": _hash_forms(canonical_forms(question, m["answer"]), salt), "hint": m["hint"]}
                            for m in question["mistakes"]]
     out["salt"] = salt
+    out["rule"] = RULE
     return out
 
 
@@ -275,6 +277,9 @@ def validate_question(question_id: str, question: dict) -> None:
         raise ValueError(f"{name}: 'answer' must name the variable that holds the answer")
     if "expected" not in question and not ("digests" in question and "salt" in question):
         raise ValueError(f"{name}: needs 'expected' (or 'digests' and 'salt')")
+    if "expected" not in question and question.get("rule") != RULE:
+        raise ValueError(f"{name}: this student version was made by an older version of the course, whose "
+                         "check would misjudge answers; make a new one with alliances-assign")
     if "points" in question and not (_real(question["points"]) and question["points"] >= 0):
         raise ValueError(f"{name}: 'points' must be a non-negative number, not {question['points']!r}")
     for field in ("hint",):

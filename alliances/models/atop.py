@@ -14,7 +14,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from alliances.models.common import check_table, check_year
+from alliances.models.common import check_names, check_period, check_table, check_year
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation")
 DYAD_COLUMNS = ("ccode1", "ccode2", "year")
@@ -61,13 +61,11 @@ def pledged_pairs_by_year(dyads: pd.DataFrame, obligations=OBLIGATIONS,
     DataFrame indexed by ``year`` with one int column per obligation and ``any_pledge`` (pairs
     sharing at least one alliance of any kind, i.e. every undirected row).
     """
-    obligations = [_check_obligation(o) for o in obligations]
+    obligations = [_check_obligation(o) for o in check_names(obligations, "obligations")]
     check_table(dyads, [*DYAD_COLUMNS, *obligations], "dyads", "atop_dyad_years")
     pairs = undirected(dyads)
-    first = check_year(first_year if first_year is not None else int(dyads["year"].min()), "first_year")
-    last = check_year(last_year if last_year is not None else int(dyads["year"].max()), "last_year")
-    if last < first:
-        raise ValueError(f"the period runs backwards: {first} to {last}")
+    first, last = check_period(first_year if first_year is not None else int(dyads["year"].min()),
+                               last_year if last_year is not None else int(dyads["year"].max()))
     counts = pairs.groupby("year")[obligations].sum()
     counts["any_pledge"] = pairs.groupby("year").size()
     years = pd.RangeIndex(first, last + 1, name="year")
@@ -165,7 +163,7 @@ def member_pair_years(members: pd.DataFrame, first_year: int = 1815, last_year: 
     from alliances.models.common import in_force_during
 
     check_table(members, ("alliance_id", "cow_code", "joined", "left"), "members", "alliance_members")
-    first, last = check_year(first_year, "first_year"), check_year(last_year, "last_year")
+    first, last = check_period(first_year, last_year)
     rows = []
     coded = members.dropna(subset=["cow_code"])
     for year in range(first, last + 1):

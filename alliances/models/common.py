@@ -131,6 +131,14 @@ def check_years(years, name: str = "years") -> list[int]:
     return [check_year(y, f"{name} (item {k})") for k, y in enumerate(items, start=1)]
 
 
+def check_period(first_year, last_year, names: tuple[str, str] = ("first_year", "last_year")) -> tuple[int, int]:
+    """Two years that run forwards (``first <= last``), or ValueError naming what is wrong."""
+    first, last = check_year(first_year, names[0]), check_year(last_year, names[1])
+    if last < first:
+        raise ValueError(f"the period runs backwards: {names[0]} {first} is after {names[1]} {last}")
+    return first, last
+
+
 def in_force_during(starts, ends, first_year: int, last_year: int | None = None):
     """Boolean mask: in force on at least one day of the years ``first_year``..``last_year``.
 
@@ -142,10 +150,7 @@ def in_force_during(starts, ends, first_year: int, last_year: int | None = None)
     """
     import pandas as pd
 
-    first = check_year(first_year, "first_year")
-    last = first if last_year is None else check_year(last_year, "last_year")
-    if last < first:
-        raise ValueError(f"the period runs backwards: {first} to {last}")
+    first, last = check_period(first_year, first_year if last_year is None else last_year)
     starts, ends = pd.to_datetime(starts), pd.to_datetime(ends)
     begin, finish = pd.Timestamp(year=first, month=1, day=1), pd.Timestamp(year=last, month=12, day=31)
     return starts.notna() & (starts <= finish) & (ends.isna() | (ends > begin))

@@ -18,18 +18,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alliances.models.common import check_table, check_year, in_force_during
+from alliances.models.common import check_period, check_table, in_force_during
 
 __all__ = ["pair_years", "join_pledges", "join_onsets", "onset_rates"]
 
 PERIOD = (1816, 2014)  # years covered by both the state list and MID 5.0
-
-
-def _period(first_year, last_year) -> tuple[int, int]:
-    first, last = check_year(first_year, "first_year"), check_year(last_year, "last_year")
-    if last < first:
-        raise ValueError(f"the period runs backwards: {first} to {last}")
-    return first, last
 
 
 def pair_years(states: pd.DataFrame, first_year: int = PERIOD[0], last_year: int = PERIOD[1]) -> pd.DataFrame:
@@ -46,7 +39,7 @@ def pair_years(states: pd.DataFrame, first_year: int = PERIOD[0], last_year: int
     DataFrame with int columns ``ccode1 < ccode2`` and ``year``.
     """
     check_table(states, ("ccode", "start", "end"), "states", "states")
-    first, last = _period(first_year, last_year)
+    first, last = check_period(first_year, last_year)
     # The shared rule takes an exclusive end date: the day after the last day of membership.
     after_end = pd.to_datetime(states["end"]) + pd.Timedelta(days=1)
     blocks = []
@@ -117,7 +110,7 @@ def onset_rates(pairs: pd.DataFrame, atop: pd.DataFrame, mid_dyads: pd.DataFrame
     DataFrame indexed by ``shared_defence`` (False, True) with ``pair_years`` (int), ``onsets``
     (int, pair-years with at least one MID onset) and ``rate`` (onsets per pair-year, float).
     """
-    first, last = _period(first_year, last_year)
+    first, last = check_period(first_year, last_year)
     check_table(pairs, ("ccode1", "ccode2", "year"), "pairs", "states")
     window = pairs[(pairs["year"] >= first) & (pairs["year"] <= last)][["ccode1", "ccode2", "year"]]
     joined = join_onsets(join_pledges(window, atop, "defence"), mid_dyads)

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from alliances.models.common import check_table
-
-OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation")
+from alliances.models.common import OBLIGATIONS, check_table, flag
 COLUMNS = ["year", "date", "kind", "alliance_id", "alliance", "region", "obligations", "event"]
 _DERIVED_MILESTONES = {"founding", "enlargement"}
 
 
 def _obligations(row) -> str:
-    return ", ".join(o.replace("_", "-") for o in OBLIGATIONS if bool(row[o]))
+    return ", ".join(o.replace("_", "-") for o in OBLIGATIONS if flag(row[o]))
 
 
 def _joined_list(states) -> str:
