@@ -2,6 +2,9 @@
 
 The palette is Okabe and Ito's eight colours (Okabe & Ito 2008), which stay distinct under the
 common forms of colour-vision deficiency. Use ``PALETTE`` by role name rather than hex codes.
+
+Course figures are plain ``matplotlib.figure.Figure`` objects drawn with the Agg canvas: importing
+the course never selects a backend or touches pyplot, so a student's own ``plt.show()`` still works.
 """
 
 from __future__ import annotations
@@ -9,11 +12,8 @@ from __future__ import annotations
 import contextlib
 
 import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import rc_context
+from matplotlib.figure import Figure
 
 OKABE_ITO = (
     "#000000",  # black

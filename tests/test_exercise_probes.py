@@ -60,8 +60,12 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
-US_SPELLING = [("defence", "defense"), ("offence", "offense"), ("isation", "ization"), ("ise", "ize"),
-               ("our", "or"), ("centre", "center"), ("programme", "program"), ("-", " "), (" ", "-")]
+US_SPELLING = [("defence", "defense"), ("offence", "offense"), ("centre", "center"), ("programme", "program"),
+               ("-", " "), (" ", "-")]
+# Word-aware US forms of real UK spellings: -ise/-isation after a stem of at least two letters
+# ("organise", not "rises"), and the -our words that have an -or spelling.
+US_PATTERNS = [(re.compile(r"\b(\w{2,}?)is(e|es|ed|ing|ation|ations)\b"), r"\1iz\2"),
+               (re.compile(r"\b(behavi|col|fav|hon|lab|neighb|arm|harb|rum|vig)our"), r"\1or")]
 
 
 def text_variants(text: str) -> list[str]:
@@ -69,6 +73,8 @@ def text_variants(text: str) -> list[str]:
            strip_accents(text).upper(), text.replace(" ", "  ")}
     for uk, us in US_SPELLING:
         out.add(text.replace(uk, us))
+    for pattern, us in US_PATTERNS:
+        out.add(pattern.sub(us, text))
     if text.lower().startswith("the "):
         out.add(text[4:])
     return sorted(out)

@@ -1,10 +1,12 @@
 """The one widget pattern of the course: controls -> pure model -> redrawn figure + text summary.
 
 A :class:`ModelView` holds ipywidgets controls and a ``draw(fig, **values) -> str`` function.
-``draw`` calls a model, draws on a fresh matplotlib Figure and returns a sentence describing what
-the figure shows; that sentence is the figure's alt text and is also printed under the figure, so
-the view is usable with a screen reader. The figure is shown as a PNG ``Image`` widget, which keeps
-the live view simple to test (the bytes change when the figure changes) and free of pyplot state.
+``draw`` calls a model, draws on a cleared matplotlib Figure (one per view, reused so the renderer
+and its text caches stay warm) and returns a sentence describing what the figure shows; that
+sentence is the figure's alt text and is also printed under the figure, so the view is usable with a
+screen reader. The figure is shown as a PNG ``Image`` widget at its pixel size, which keeps the live
+view simple to test (the bytes change when the figure changes) and free of pyplot state: nothing
+here selects a matplotlib backend. Every control gets the same layout (:func:`lay_out_controls`).
 
 On the static website there is no kernel, so the view also offers an HTML preview (the figure at
 its default settings, its description and a note on how to run it live). ``_config.yml`` tells
@@ -22,6 +24,7 @@ from typing import Any
 import ipywidgets as w
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.text import Annotation
 
 from alliances.style import context, new_figure
 
@@ -40,10 +43,100 @@ def _png(fig) -> bytes:
     with context():
         canvas.draw()
     width, height = canvas.get_width_height(physical=True)
-    image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
+
+
+def _inner_texts_out_of_layout(fig) -> None:
+    """Leave texts anchored inside an axes (cell values, node labels) out of the layout engine.
+
+    Constrained layout measures every text child of every axes to size the margins; texts that sit
+    inside the plotting area cannot need a margin, and measuring them was most of a redraw.
+    """
+    if fig.get_layout_engine() is None:
+        return
+    for ax in fig.axes:
+        if not ax.texts:
+            continue
+        to_axes = ax.transAxes.inverted()
+        for text in ax.texts:
+            if isinstance(text, Annotation):
+                if text.xycoords != "data":
+                    continue
+                anchor = ax.transData.transform(text.xy)
+            else:
+                anchor = text.get_transform().transform(text.get_unitless_position())
+            x, y = to_axes.transform(anchor)
+            if 0.0 <= x <= 1.0 and 0.0 <= y <= 1.0:
+                text.set_in_layout(False)
+
+
+CHAR_EM = 0.6  # a generous average character width of JupyterLab's widget font, in em
+TRACK_EM = 14.0  # the slider's track (or a dropdown's box): about 180 px at JupyterLab's 13 px font
+
+
+def _readout_text(control: w.Widget) -> str:
+    """The longest text the slider's readout can show (its value at the range's ends)."""
+    fmt = getattr(control, "readout_format", "d") or "d"
+
+    def one(x):
+        try:
+            return format(x, fmt)
+        except (TypeError, ValueError):
+            return str(x)
+
+    ends = [one(control.min), one(control.max)]
+    if isinstance(control.value, tuple):
+        return f"{ends[1]} – {ends[1]}"
+    return max(ends, key=len)
+
+
+def lay_out_controls(controls) -> None:
+    """One layout rule for every control of a view: a label column as wide as its longest label,
+    then a full-width track or box, then the whole readout.
+
+    ipywidgets gives a slider 300 px in all, so a long label squeezed the track to nothing and cut
+    the readout. Here each control is wide enough for all three (the row shrinks only if the
+    notebook is narrower), the labels of one view line up, and none is cut.
+    """
+    controls = list(controls)
+    label_em = max((len(getattr(c, "description", "") or "") for c in controls), default=0) * CHAR_EM
+    label_em = float(int(label_em) + 1) if label_em else 0.0
+    readout_em = 0.0
+    for control in controls:
+        if hasattr(control, "readout") and hasattr(control, "min"):
+            control.readout = True
+            readout_em = max(readout_em, len(_readout_text(control)) * CHAR_EM + 1.0)
+    width = label_em + TRACK_EM + readout_em + 1.0
+    for control in controls:
+        control.style.description_width = f"{label_em:g}em"
+        control.layout.width = f"{width:g}em"
+        control.layout.max_width = "100%"
+
+
+def retained(fig, key: Any, build: Callable[[Any], Any]) -> Any:
+    """Artists that ``draw`` builds once and then updates in place, for as long as ``key`` (what
+    fixes their number and arrangement) stays the same; a new key clears the figure and rebuilds.
+
+    Creating axes, ticks and texts is a large part of a redraw, so a view whose artists stay the
+    same from one setting to the next keeps them (``build(fig)`` returns them) and only changes their
+    data. While a figure holds retained artists :class:`ModelView` does not clear it before ``draw``.
+    A ``draw`` that does not call this is unaffected: its figure is cleared on every redraw.
+    """
+    state = getattr(fig, "_retained", None)
+    if state is None or state[0] != key:
+        fig.clear()
+        state = (key, build(fig))
+        fig._retained = state
+    return state[1]
+
+
+def forget_retained(fig) -> None:
+    """Drop retained artists and clear the figure (for a ``draw`` branch that draws from scratch)."""
+    fig._retained = None
+    fig.clear()
 
 
 def _control_label(name: str, control: w.Widget) -> str:
@@ -85,15 +178,15 @@ class ModelView:
         self.controls: dict[str, w.ValueWidget] = dict(controls or {})
         self.title = title
         self.figsize = figsize
-        self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
+        self.image = w.Image(format="png", layout=w.Layout(max_width="100%", height="auto"))
         self.caption = w.HTML()
         self.error = w.HTML()
         self.summary = ""
         self.png = b""
         self._figure = new_figure(figsize, layout)  # reused: keeps matplotlib's renderer and text-layout cache warm
+        lay_out_controls(self.controls.values())
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-            control.style = {"description_width": "initial"}
         self.refresh()
 
     @property
@@ -107,16 +200,22 @@ class ModelView:
     def refresh(self) -> None:
         """Recompute the model and redraw. A model error is shown as text, not raised."""
         fig = self._figure
-        fig.clear()
+        if not getattr(fig, "_retained", None):
+            fig.clear()
         try:
             with context():
                 self.summary = self._draw(fig, **self.values)
+            if self.controls:  # a live view redraws often; a static figure is drawn once, fully laid out
+                _inner_texts_out_of_layout(fig)
         except ValueError as exc:  # a model's own message about these settings
+            fig._retained = None  # a half-updated figure is rebuilt next time
             self.error.value = f"<p role='alert'><strong>Cannot draw this setting:</strong> {html.escape(str(exc))}</p>"
             return
         self.error.value = ""
         self.png = _png(fig)
         self.image.value = self.png
+        width, _ = fig.canvas.get_width_height(physical=True)
+        self.image.layout.width = f"{width}px"  # shown at its pixel size (scaled down only to fit), never stretched
         self.caption.value = f"<p class='figure-description'>{html.escape(self.summary)}</p>"
 
     def update(self, **values: Any) -> None:

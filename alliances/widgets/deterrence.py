@@ -57,6 +57,7 @@ def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, c
     gain_now = model.gain(reliability)
     attack_now = gain_now > 0
     ax = fig.subplots()
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.26)  # fixed margins: no layout pass per redraw
     r = np.linspace(0.0, 1.0, 201)
     gains = (1 - r) * model.gain_alone + r * model.gain_with_ally
 
@@ -133,6 +134,7 @@ def deterrence_calculator() -> ModelView:
         },
         title="Extended-deterrence calculator (the challenger's strength is fixed at 1)",
         figsize=(8.0, 4.6),
+        layout=None,
     )
 
 

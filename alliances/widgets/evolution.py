@@ -28,7 +28,7 @@ def draw_evolution(fig, obligation, measure, kind, tables, milestones) -> str:
     top.set(xlim=(1810, 2020), ylabel=unit.split(" (")[0].capitalize(),
             title=f"{LABELS[obligation]} pledges: allied {unit}, ATOP 1815-2018")
     top.annotate(f"peak {series.max():,.0f} in the {peak}s", (peak + 5, series.max()), textcoords="offset points",
-                 xytext=(0, 3), ha="center", fontsize=8)
+                 xytext=(0, 3), ha="right" if peak >= 1980 else "center", fontsize=8)  # stays inside near 2020
     kinds = sorted(milestones["kind"].astype(str).unique())
     years = milestones["date"].dt.year + (milestones["date"].dt.day_of_year - 1) / 365.0
     y = np.array([kinds.index(k) for k in milestones["kind"].astype(str)])

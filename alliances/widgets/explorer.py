@@ -20,7 +20,7 @@ from alliances.models.explorer import (
     primary_obligation,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, StaticFigure
+from alliances.widgets.base import ModelView, StaticFigure, forget_retained, retained
 
 # The strongest obligation of each treaty sets its bar's colour AND hatch, so print and colour-blind
 # readers can tell them apart; the letters after each label list every obligation the treaty has.
@@ -63,17 +63,99 @@ def _describe_filter(obligation: str, region: str, start: int, end: int) -> str:
     return f"{what} {where} in force at some time between {start} and {end}"
 
 
-def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> str:
+def label_width(alliances: pd.DataFrame) -> float:
+    """Width in inches of the longest bar label any filter can show (at the largest label size),
+    measured once so that every redraw can use fixed margins instead of a layout pass."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    renderer, font = RendererAgg(1, 1, 72), FontProperties(size=10)
+    labels = [f"{_label(row)} [{' '.join(LETTERS[o] for o in obs) or '-'}]"
+              for row, obs in zip(alliances.itertuples(), obligations_of(alliances))]
+    widest = max((renderer.get_text_width_height_descent(t, font, ismath=False)[0] for t in labels), default=0.0)
+    return widest / 72
+
+
+LEGEND_IN = 2.1  # the obligation legend right of the bars, at its widest ("no obligation coded")
+
+
+class _Parts:
+    """Everything about the chosen alliances that does not depend on the year: computed once per filter."""
+
+    def __init__(self, alliances, obligation, region, start, end, as_of):
+        self.chosen = filter_alliances(alliances, obligation, region, start, end).reset_index(drop=True)
+        chosen = self.chosen
+        self.n = len(chosen)
+        if not self.n:
+            return
+        self.primary = primary_obligation(chosen)
+        self.spans = lifespan_years(chosen, as_of)
+        self.left = list(_decimal_year(chosen["signed"]))
+        self.right = list(_decimal_year(chosen["ended"].where(chosen["ended"].notna(), as_of)))
+        self.rows = list(chosen.itertuples())
+        self.ids = [row.alliance_id for row in self.rows]
+        self.labels = [f"{_label(row)} [{' '.join(LETTERS[o] for o in obs) or '-'}]"
+                       for row, obs in zip(self.rows, obligations_of(chosen))]
+        longest = self.spans.idxmax()
+        self.longest = (_label(self.rows[longest]), float(self.spans[longest]), pd.isna(chosen.loc[longest, "ended"]))
+        self.open_now = int(chosen["ended"].isna().sum())
+
+
+def _timeline_artists(fig, parts, labels_in, alliances):
+    """Bars, still-in-force triangles, labels and legend for one filter; the year's marks start empty."""
+    n = parts.n
+    ax = fig.subplots()
+    fig.set_size_inches(9.0, min(max(2.2 + 0.24 * n, 4.0), 16.0))
+    if fig.get_layout_engine() is None:  # fixed margins in inches, from the widest label in the data
+        width, height = fig.get_size_inches()
+        left = (labels_in if labels_in is not None else label_width(alliances)) + 0.2
+        fig.subplots_adjust(left=left / width, right=1 - LEGEND_IN / width, top=1 - 0.45 / height,
+                            bottom=1.05 / height)
+    y = list(range(n))
+    bars = ax.barh(y, [max(r0 - l0, 0.15) for l0, r0 in zip(parts.left, parts.right)], left=parts.left,
+                   height=0.7, color=[STYLE[p][0] for p in parts.primary], hatch=[STYLE[p][1] for p in parts.primary],
+                   edgecolor="white", linewidth=0.5, alpha=0.9)
+    still = [(r0, pos) for pos, row, r0 in zip(y, parts.rows, parts.right) if pd.isna(row.ended)]
+    if still:
+        ax.plot(*zip(*still), ">", color=PALETTE["ink"], markersize=5, zorder=3)
+    (dots,) = ax.plot([], [], "o", color=PALETTE["ink"], markersize=5, zorder=5)
+    line = ax.axvline(0, color=PALETTE["ink"], linestyle="--", linewidth=1.4, zorder=4)
+    size = 10 if n <= 20 else 9 if n <= 35 else 8 if n <= 50 else 7
+    ax.set_yticks(y, parts.labels, fontsize=size)
+    ax.set_ylim(n - 0.4, -0.6)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Year (bars run from signature to end)")
+    from matplotlib.patches import Patch
+
+    handles = []
+    for key in [*OBLIGATIONS, "none"]:
+        if (parts.primary == key).any():
+            colour, hatch = STYLE[key]
+            handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="white",
+                                 label=OBLIGATION_LABELS.get(key, "no obligation coded")))
+    ax.legend(handles=handles, title="Strongest obligation", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=8.5, title_fontsize=9, frameon=False)
+    return ax, bars.patches, dots, line
+
+
+def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of, labels_in=None, cache=None) -> str:
     """Horizontal bars from signature to end (or to ``as_of``), a line at ``year``, the count in the title."""
     start, end = (int(v) for v in era)
-    chosen = filter_alliances(alliances, obligation, region, start, end).reset_index(drop=True)
     as_of = pd.Timestamp(as_of)
-    ax = fig.subplots()
+    key = (obligation, region, start, end)
+    cache = {} if cache is None else cache
+    if key not in cache:
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = _Parts(alliances, obligation, region, start, end, as_of)
+    parts = cache[key]
     what = _describe_filter(obligation, region, start, end)
-    n = len(chosen)
-    fig.set_size_inches(9.0, min(max(2.2 + 0.24 * n, 4.0), 16.0))
+    n = parts.n
     lo, hi = min(start, year) - 1, max(end, year) + 2
     if n == 0:
+        forget_retained(fig)
+        ax = fig.subplots()
+        fig.set_size_inches(9.0, 4.0)
         ax.set_axis_off()
         ax.text(0.5, 0.5, f"No alliance in the data matches these filters:\n{what}.\n"
                           "Widen the years, choose another region or pick 'any obligation'.",
@@ -81,59 +163,30 @@ def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of) -> st
         ax.set_title(f"No alliances to show; 0 active in {year}")
         return f"Timeline of alliance lifespans: no alliance in the data matches the filters ({what}), so there is nothing to draw."
 
-    active = active_in(chosen, year)
+    ax, bars, dots, line = retained(fig, ("timeline", key), functools.partial(
+        _timeline_artists, parts=parts, labels_in=labels_in, alliances=alliances))
+    active = active_in(parts.chosen, year)
     active_ids = set(active["alliance_id"])
-    primary = primary_obligation(chosen)
-    listed = obligations_of(chosen)
-    spans = lifespan_years(chosen, as_of)
-    left = _decimal_year(chosen["signed"])
-    stop = chosen["ended"].where(chosen["ended"].notna(), as_of)
-    right = _decimal_year(stop)
-    y = range(n)
-    labels = []
-    for pos, row, first, obs, l0, r0 in zip(y, chosen.itertuples(), primary, listed, left, right):
-        colour, hatch = STYLE[first]
-        is_active = row.alliance_id in active_ids
-        ax.barh(pos, max(r0 - l0, 0.15), left=l0, height=0.7, color=colour, hatch=hatch,
-                edgecolor=PALETTE["ink"] if is_active else "white", linewidth=1.0 if is_active else 0.5, alpha=0.9)
-        if is_active:
-            ax.plot(year + 0.5, pos, marker="o", color=PALETTE["ink"], markersize=5, zorder=5)
-        if pd.isna(row.ended):
-            ax.plot(r0, pos, marker=">", color=PALETTE["ink"], markersize=5, zorder=3)
-        letters = " ".join(LETTERS[o] for o in obs) or "-"
-        labels.append(f"{_label(row)} [{letters}]")
-    size = 10 if n <= 20 else 9 if n <= 35 else 8 if n <= 50 else 7
-    ax.set_yticks(list(y), labels, fontsize=size)
-    ax.set_ylim(n - 0.4, -0.6)
+    is_active = [i in active_ids for i in parts.ids]
+    for bar, on in zip(bars, is_active):
+        bar.set_edgecolor(PALETTE["ink"] if on else "white")
+        bar.set_linewidth(1.0 if on else 0.5)
+    marked = [pos for pos, on in enumerate(is_active) if on]
+    dots.set_data([year + 0.5] * len(marked), marked)
+    line.set_xdata([year + 0.5, year + 0.5])
     ax.set_xlim(lo, hi)
-    ax.grid(axis="y", visible=False)
-    ax.axvline(year + 0.5, color=PALETTE["ink"], linestyle="--", linewidth=1.4, zorder=4)
-    ax.set_xlabel("Year (bars run from signature to end)")
-    fig.supxlabel(f"Dot on the dashed line: active in {year}. Triangle: still in force. " + KEY, fontsize=8.5,
-                  wrap=True)
+    fig.supxlabel(f"Dot on the dashed line: active in {year}. Triangle: still in force.\n" + KEY, fontsize=8.5)
     ax.set_title(f"{len(active)} of {n} alliances shown were active in {year} (dashed line)")
-    handles = []
-    from matplotlib.patches import Patch
 
-    for key in [*OBLIGATIONS, "none"]:
-        if (primary == key).any():
-            colour, hatch = STYLE[key]
-            handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="white",
-                                 label=OBLIGATION_LABELS.get(key, "no obligation coded")))
-    ax.legend(handles=handles, title="Strongest obligation", loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              fontsize=8.5, title_fontsize=9, frameon=False)
-
-    longest = spans.idxmax()
-    open_now = int(chosen["ended"].isna().sum())
+    name, years, still = parts.longest
     active_names = [_label(r) for r in active.itertuples()]
     return (
         f"Timeline of alliance lifespans: {n} {what}, one horizontal bar per alliance from the year it was "
-        f"signed to the year it ended, or to {as_of.year} with a triangle if it is still in force ({open_now} are). "
+        f"signed to the year it ended, or to {as_of.year} with a triangle if it is still in force ({parts.open_now} are). "
         f"Bar colour and hatching show the treaty's strongest obligation, and letters after each name list all "
         f"its obligations. The dashed line marks {year}: {len(active)} of these alliances were active then "
         f"({_list(active_names)}), each marked by a dot on the line and a dark outline. The longest-lived is "
-        f"{_label(next(chosen.loc[[longest]].itertuples()))} at {spans[longest]:.0f} years"
-        f"{' so far' if pd.isna(chosen.loc[longest, 'ended']) else ''}."
+        f"{name} at {years:.0f} years{' so far' if still else ''}."
     )
 
 
@@ -156,7 +209,8 @@ def alliance_explorer(alliances: pd.DataFrame | None = None, as_of=None, year: i
     as_of = pd.Timestamp.today().normalize() if as_of is None else pd.Timestamp(as_of)
     first, last = _year_span(alliances, as_of)
     era = (first, last) if era is None else (max(era[0], first), min(era[1], last))
-    draw = functools.partial(draw_timeline, alliances=alliances, as_of=as_of)
+    draw = functools.partial(draw_timeline, alliances=alliances, as_of=as_of, labels_in=label_width(alliances),
+                             cache={})
     options = [("any obligation", ANY)] + [(OBLIGATION_LABELS[o], o) for o in OBLIGATIONS]
     return ModelView(
         draw,
@@ -170,6 +224,7 @@ def alliance_explorer(alliances: pd.DataFrame | None = None, as_of=None, year: i
         },
         title="Alliance explorer: which alliances, of what kind, when",
         figsize=(9.0, 8.0),
+        layout=None,
     )
 
 
@@ -209,3 +264,4 @@ def active_over_time(alliances: pd.DataFrame | None = None, first: int | None = 
 
 
 WIDGETS = (alliance_explorer,)
+FIGURES = (active_over_time,)  # static figures: checked for clipped text too

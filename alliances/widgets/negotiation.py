@@ -10,49 +10,93 @@ import numpy as np
 from alliances.models.bargaining import nash_split
 from alliances.models.voting import power_to_act, voting_power, weight_shares
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, StaticFigure
+from alliances.widgets.base import ModelView, StaticFigure, retained
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
+def _distinct_pcts(a: float, b: float) -> tuple[str, str]:
+    """Two percentages with just enough decimals to tell them apart (a small rise is not "33% to 33%")."""
+    for decimals in range(4):
+        x, y = f"{100 * a:.{decimals}f}%", f"{100 * b:.{decimals}f}%"
+        if x != y:
+            break
+    return x, y
+
+
+def _distinct_num(a: float, b: float) -> tuple[str, str]:
+    for decimals in range(1, 5):
+        x, y = f"{a:.{decimals}f}", f"{b:.{decimals}f}"
+        if x != y:
+            break
+    return x, y
+
+
+def _bargaining_artists(fig):
+    """The bargaining figure's artists, built once per view and moved by each update."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.28)
+    (agreements,) = left.plot([0, 1], [1, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
+    marks, arrows = [], []
+    for label, marker, colour in (("A alone", "o", PALETTE["secondary"]), ("A with its ally", "s", PALETTE["primary"])):
+        start = left.scatter([0], [0], marker=marker, s=60, color=colour, zorder=3, label=f"{label}: disagreement point")
+        arrows.append(left.annotate("", xy=(0, 0), xytext=(0, 0),
+                                    arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5}))
+        end = left.scatter([0], [0], marker=marker, s=90, facecolor="white", edgecolor=colour, lw=2, zorder=4)
+        marks.append((start, end))
+    left.set(xlabel="A's payoff", ylabel="B's payoff", title="Payoff space")
+    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    rows = ["A alone", "A with ally"]
+    own = right.barh(rows, [1, 1], color=[PALETTE["secondary"], PALETTE["primary"]], hatch=["", "//"], edgecolor="white")
+    rest = right.barh(rows, [1, 1], left=[1, 1], color=PALETTE["muted"], alpha=0.5)
+    texts = [(right.text(0, y, "", ha="center", va="center", color="white", fontweight="bold"),
+              right.text(0, y, "", ha="center", va="center")) for y in range(2)]
+    right.set(title="Nash bargaining split")
+    right.grid(False)
+    return left, right, agreements, marks, arrows, (own.patches, rest.patches), texts
+
+
 def draw_bargaining(fig, own, ally, reliability, stakes, cost, opponent=2.0) -> str:
     """Payoff space with both disagreement points and Nash solutions, and the two splits as bars."""
     alone = nash_split(stakes, own, opponent, cost_a=cost, cost_b=cost)
     backed = nash_split(stakes, own, opponent, ally=ally, reliability=reliability, cost_a=cost, cost_b=cost)
-    left, right = fig.subplots(1, 2, width_ratios=[1.25, 1])
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.84, wspace=0.28)
-    left.plot([0, stakes], [stakes, 0], color=PALETTE["ink"], lw=1.5, label="Possible agreements")
-    for outcome, label, marker, colour in (
-        (alone, "A alone", "o", PALETTE["secondary"]),
-        (backed, "A with its ally", "s", PALETTE["primary"]),
-    ):
+    left, right, agreements, marks, arrows, bars, texts = retained(fig, "bargaining", _bargaining_artists)
+    agreements.set_data([0, stakes], [stakes, 0])
+    for outcome, (start, end), arrow in zip((alone, backed), marks, arrows):
         d = (outcome.disagreement_a, outcome.disagreement_b)
-        left.scatter(*d, marker=marker, s=60, color=colour, zorder=3, label=f"{label}: disagreement point")
-        left.annotate("", xy=(outcome.share_a, outcome.share_b), xytext=d,
-                      arrowprops={"arrowstyle": "->", "color": colour, "lw": 1.5})
-        left.scatter(outcome.share_a, outcome.share_b, marker=marker, s=90, facecolor="white",
-                     edgecolor=colour, lw=2, zorder=4)
-    left.set(xlabel="A's payoff", ylabel="B's payoff", xlim=(min(0, backed.disagreement_a, alone.disagreement_a) - 2, stakes * 1.05),
-             ylim=(min(0, backed.disagreement_b, alone.disagreement_b) - 2, stakes * 1.05), title="Payoff space")
-    left.legend(loc="upper right", fontsize=8, framealpha=0.9)
-    rows = ["A alone", "A with ally"]
+        start.set_offsets([d])
+        end.set_offsets([(outcome.share_a, outcome.share_b)])
+        arrow.xy, arrow.xyann = (outcome.share_a, outcome.share_b), d
+    left.set(xlim=(min(0, backed.disagreement_a, alone.disagreement_a) - 2, stakes * 1.05),
+             ylim=(min(0, backed.disagreement_b, alone.disagreement_b) - 2, stakes * 1.05))
     shares = [alone.share_a, backed.share_a]
-    right.barh(rows, shares, color=[PALETTE["secondary"], PALETTE["primary"]], hatch=["", "//"], edgecolor="white")
-    right.barh(rows, [stakes - s for s in shares], left=shares, color=PALETTE["muted"], alpha=0.5)
-    for y, share in enumerate(shares):
-        right.text(share / 2, y, f"A: {share:.0f}", ha="center", va="center", color="white", fontweight="bold")
-        right.text(share + (stakes - share) / 2, y, f"B: {stakes - share:.0f}", ha="center", va="center")
-    right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}", title="Nash bargaining split")
-    right.grid(False)
-    fig.suptitle(f"Backing raises A's share from {_pct(alone.share_a_fraction)} to {_pct(backed.share_a_fraction)}")
+    for y, (share, bar_a, bar_b, (text_a, text_b)) in enumerate(zip(shares, bars[0], bars[1], texts)):
+        bar_a.set_width(share)
+        bar_b.set_x(share)
+        bar_b.set_width(stakes - share)
+        text_a.set(position=(share / 2, y), text=f"A: {share:.0f}")
+        text_b.set(position=(share + (stakes - share) / 2, y), text=f"B: {stakes - share:.0f}")
+    right.set(xlim=(0, stakes), xlabel=f"Division of a prize worth {stakes:.0f}")
+    if backed.share_a > alone.share_a:
+        before, after = _distinct_pcts(alone.share_a_fraction, backed.share_a_fraction)
+        fig.suptitle(f"Backing raises A's share from {before} to {after}")
+        p_before, p_after = _distinct_pcts(alone.p_win, backed.p_win)
+        s_before, s_after = _distinct_num(alone.share_a, backed.share_a)
+        effect = (f"A's chance rises to {p_after}, its disagreement point moves right, and its agreed share rises "
+                  f"to {s_after}.")
+    else:  # the ally never joins or adds no strength: p, and so the split, are unchanged
+        why = "never joins" if reliability == 0 else "adds no strength"
+        p_before, s_before = _pct(alone.p_win), f"{alone.share_a:.1f}"
+        fig.suptitle(f"Backing does not change A's share ({_pct(alone.share_a_fraction)}): the ally {why}")
+        effect = (f"A's chance stays at {_pct(backed.p_win)}, its disagreement point does not move, and its agreed "
+                  f"share stays at {backed.share_a:.1f}, because the ally {why}.")
     return (
         f"Nash bargaining between A (strength {own:g}) and B (strength {opponent:g}) over a prize of {stakes:.0f}, "
         f"with a cost of {cost:.0f} to each side if talks fail. Alone, A's chance of prevailing is "
-        f"{_pct(alone.p_win)} and it gets {alone.share_a:.1f}. With an ally of strength {ally:g} that joins with "
-        f"probability {reliability:.2f}, A's chance rises to {_pct(backed.p_win)}, its disagreement point moves "
-        f"right, and its agreed share rises to {backed.share_a:.1f}."
+        f"{p_before} and it gets {s_before}. With an ally of strength {ally:g} that joins with "
+        f"probability {reliability:.2f}, " + effect
     )
 
 
@@ -81,6 +125,8 @@ def draw_voting_power(fig, names, weights, quota, index="Banzhaf", title="") -> 
     values = power.banzhaf if index == "Banzhaf" else power.shapley_shubik
     shares = weight_shares(weights)
     ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.1, right=0.98, bottom=0.1 if len(names) <= 8 else 0.25, top=0.9)
     x = np.arange(len(names))
     ax.bar(x - 0.2, shares, width=0.4, color=PALETTE["muted"], label="Share of votes")
     ax.bar(x + 0.2, values, width=0.4, color=PALETTE["primary"], hatch="//", edgecolor="white",
@@ -118,7 +164,7 @@ def voting_power_calculator() -> ModelView:
         quota = max(1, math.ceil(total * quota_pct / 100))
         return draw_voting_power(fig, names, ws, quota, index=index)
 
-    return ModelView(draw, controls, title="Voting power calculator", figsize=(7.0, 4.0))
+    return ModelView(draw, controls, title="Voting power calculator", figsize=(7.0, 4.0), layout=None)
 
 
 def draw_security_council(fig) -> str:
@@ -167,7 +213,7 @@ def draw_nato_consensus(fig, members_by_year) -> str:
     top.set(ylabel="Allies", title="NATO's members, and each ally's formal power under consensus")
     ax_power = top.twinx()
     ax_power.step(years, each, where="post", color=PALETTE["secondary"], ls="--", lw=1.5)
-    ax_power.set_ylabel("Each ally's Banzhaf power (dashed)")
+    ax_power.set_ylabel("Each ally's Banzhaf power\n(dashed line)")
     ax_power.grid(False)
     bottom.step(years, act, where="post", color=PALETTE["warning"], lw=2)
     bottom.set(yscale="log", ylabel="Share of coalitions\nthat can decide", xlabel="Year")
@@ -198,3 +244,4 @@ def nato_consensus_power() -> StaticFigure:
 
 
 WIDGETS = (bargaining_explorer, voting_power_calculator)
+FIGURES = (security_council_power, nato_consensus_power,)  # static figures: checked for clipped text too

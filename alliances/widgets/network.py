@@ -26,6 +26,19 @@ SIZE_LABELS = {"degree": "number of partners (degree)", "weighted_degree": "numb
 METHOD_LABELS = {"components": "connected components", "communities": "modularity communities"}
 
 
+_BLOC_LAYOUTS: dict = {}  # a bloc's layout by its states and ties: most year-to-year changes touch one bloc
+
+
+def _bloc_layout(sub: nx.Graph) -> dict:
+    key = (tuple(sub.nodes), frozenset(tuple(sorted(e)) for e in sub.edges))
+    if key not in _BLOC_LAYOUTS:
+        if len(_BLOC_LAYOUTS) > 2000:
+            _BLOC_LAYOUTS.clear()
+        start = nx.spring_layout(sub, seed=SEED, weight=None)
+        _BLOC_LAYOUTS[key] = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
+    return _BLOC_LAYOUTS[key]
+
+
 def _pack(groups: list[set], graph: nx.Graph) -> dict:
     """Positions: each bloc laid out on its own, blocs packed in rows, largest first.
 
@@ -45,8 +58,7 @@ def _pack(groups: list[set], graph: nx.Graph) -> dict:
         if len(group) == 1:
             local = {next(iter(group)): (0.0, 0.0)}
         else:
-            start = nx.spring_layout(sub, seed=SEED, weight=None)
-            local = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
+            local = _bloc_layout(sub)
         for node, (px, py) in local.items():
             pos[node] = (centre[0] + (r - 0.35) * px, centre[1] + (r - 0.35) * py)
         x += 2 * r + 0.6
@@ -69,12 +81,20 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
     else:
         graph = alliance_graph(members, year)
         groups = blocs(graph, bloc_method)
-        pos = _pack(groups, graph)
+        # the layout depends only on the blocs and their ties, which stay the same for many years in a row
+        shape = (tuple(tuple(sorted(g)) for g in groups),
+                 frozenset((a, b) if a < b else (b, a) for a, b in graph.edges))
+        layouts = cache.setdefault("layouts", {}) if cache is not None else {}
+        if shape not in layouts:
+            layouts[shape] = _pack(groups, graph)
+        pos = layouts[shape]
         if cache is not None:
             cache[key] = (graph, groups, pos)
     table = degree_table(graph, bloc_method)
     summary = network_summary(graph, bloc_method)
     ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.94)
     ax.set_axis_off()
     if graph.number_of_nodes() == 0:
         ax.text(0.5, 0.5, f"No alliance in the data is active in {year}", ha="center", va="center")
@@ -190,6 +210,7 @@ def alliance_network(members: pd.DataFrame | None = None, alliances: pd.DataFram
         },
         title="The alliance network in a chosen year",
         figsize=(9.0, 7.0),
+        layout=None,
     )
 
 
@@ -247,3 +268,4 @@ def bloc_timeline(members: pd.DataFrame | None = None) -> StaticFigure:
 
 
 WIDGETS = (alliance_network,)
+FIGURES = (bloc_timeline,)  # static figures: checked for clipped text too

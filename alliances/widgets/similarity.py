@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 
 from alliances.models.similarity import cohen_kappa, portfolios, s_score, similarity_matrix
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, forget_retained, retained
 
 MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi",
                   "kappa_w": "Weighted kappa"}
@@ -78,44 +78,34 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
     x, y = table.loc[state_a], table.loc[state_b]
     s, kappa = s_score(x, y), _kappa(x.to_numpy(), y.to_numpy())
     name_a, name_b = names.get(state_a, state_a), names.get(state_b, state_b)
-    counts = pd.crosstab(pd.Categorical(x, categories=range(4)), pd.Categorical(y, categories=range(4)),
-                         dropna=False).to_numpy()
-    left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
-
-    cmap = ListedColormap(["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5"])
+    partners, x, y = list(table.columns), dict(zip(table.columns, x.tolist())), dict(zip(table.columns, y.tolist()))
+    counts = np.zeros((4, 4), dtype=int)  # plain numbers from here on: no pandas in the redraw
+    for p in partners:
+        counts[x[p], y[p]] += 1
+    left, right, image, cells, (lines, mark_a, mark_b, legend, same) = retained(fig, "pair", _pair_artists)
     shade = np.minimum(np.ceil(np.log10(counts + 1) * 1.5), 3)
-    left.imshow(shade, cmap=cmap, vmin=0, vmax=3, origin="upper")
-    for i in range(4):
-        for j in range(4):
-            left.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=11,
-                      color="white" if shade[i, j] >= 3 else PALETTE["ink"],
-                      fontweight="bold" if i == j else "normal")
-            if i == j:
-                left.add_patch(_square(j, i))
-    left.set_xticks(range(4), [SHORT_LEVELS[k] for k in range(4)], rotation=35, ha="right", fontsize=8.5)
-    left.set_yticks(range(4), [SHORT_LEVELS[k] for k in range(4)], fontsize=8.5)
+    image.set_data(shade)
+    for (i, j), cell in cells.items():
+        cell.set_text(str(counts[i, j]))
+        cell.set_color("white" if shade[i, j] >= 3 else PALETTE["ink"])
     left.set_xlabel(f"{state_b}'s tie to the partner")
     left.set_ylabel(f"{state_a}'s tie to the partner")
-    left.set_title(f"Partners by tie level ({len(x)} states)\nboxed diagonal = same tie", fontsize=10)
-    left.grid(False)
+    left.set_title(f"Partners by tie level ({len(partners)} states)\nboxed diagonal = same tie", fontsize=10)
 
-    differ = (x - y).abs()
-    differ = differ[differ > 0].sort_values(ascending=False, kind="stable")
-    shown = differ.index[:MAX_ROWS]
+    differ = sorted((p for p in partners if x[p] != y[p]), key=lambda p: -abs(x[p] - y[p]))  # stable: table order within a size
+    shown = differ[:MAX_ROWS]
     rows = list(reversed(list(shown)))
-    if rows:
-        pos = np.arange(len(rows))
-        right.hlines(pos, [x[r] for r in rows], [y[r] for r in rows], color=PALETTE["muted"], lw=2, zorder=1)
-        right.scatter([x[r] for r in rows], pos, marker="o", s=55, color=PALETTE["primary"], zorder=3, label=state_a)
-        right.scatter([y[r] for r in rows], pos, marker="s", s=45, color=PALETTE["secondary"], zorder=3, label=state_b)
-        right.set_yticks(pos, rows, fontsize=7.5 if len(rows) > 18 else 9)
-        right.set_ylim(-0.7, len(rows) - 0.3)
-        right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9, frameon=False)
-    else:
-        right.set_yticks([])
-        right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center")
-    right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
-    right.set_xlim(-0.4, 3.4)
+    pos = np.arange(len(rows))
+    xs, ys = np.array([x[r] for r in rows], float), np.array([y[r] for r in rows], float)
+    lines.set_segments([[(a, p), (b, p)] for a, b, p in zip(xs, ys, pos)])
+    mark_a.set_offsets(np.column_stack([xs, pos]) if rows else np.zeros((0, 2)))
+    mark_b.set_offsets(np.column_stack([ys, pos]) if rows else np.zeros((0, 2)))
+    for handle_text, code in zip(legend.get_texts(), (state_a, state_b)):
+        handle_text.set_text(code)
+    legend.set_visible(bool(rows))
+    same.set_visible(not rows)
+    right.set_yticks(pos, rows, fontsize=7.5 if len(rows) > 18 else 9)
+    right.set_ylim(*((-0.7, len(rows) - 0.3) if rows else (0, 1)))
     more = f" ({len(differ) - len(shown)} more not shown)" if len(differ) > len(shown) else ""
     right.set_title(f"Partners where they differ: {len(differ)}{more}", fontsize=10)
 
@@ -132,6 +122,33 @@ def draw_pair(fig, state_a, state_b, year, *, table_for, names) -> str:
         f"partners on which they differ, {state_a}'s level as a circle and {state_b}'s as a square"
         + (f"; the largest differences are {listed}." if listed else "; there are none.")
     )
+
+
+def _pair_artists(fig):
+    """The pair view's artists, built once per view and updated in place: the 4x4 table (image, 16
+    counts, boxed diagonal) and the differences panel (lines, two marker sets, legend, a note)."""
+    from matplotlib.collections import LineCollection
+
+    left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.17, right=0.98, bottom=0.2, top=0.86, wspace=0.3)
+    cmap = ListedColormap(["#f0f0f0", "#c6dbef", "#6baed6", "#2171b5"])
+    image = left.imshow(np.zeros((4, 4)), cmap=cmap, vmin=0, vmax=3, origin="upper")
+    cells = {(i, j): left.text(j, i, "", ha="center", va="center", fontsize=11,
+                               fontweight="bold" if i == j else "normal") for i in range(4) for j in range(4)}
+    for i in range(4):
+        left.add_patch(_square(i, i))
+    left.set_xticks(range(4), [SHORT_LEVELS[k] for k in range(4)], rotation=35, ha="right", fontsize=8.5)
+    left.set_yticks(range(4), [SHORT_LEVELS[k] for k in range(4)], fontsize=8.5)
+    left.grid(False)
+    lines = right.add_collection(LineCollection([], colors=PALETTE["muted"], linewidths=2, zorder=1))
+    mark_a = right.scatter([], [], marker="o", s=55, color=PALETTE["primary"], zorder=3, label="A")
+    mark_b = right.scatter([], [], marker="s", s=45, color=PALETTE["secondary"], zorder=3, label="B")
+    legend = right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=9, frameon=False)
+    same = right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center", visible=False)
+    right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
+    right.set_xlim(-0.4, 3.4)
+    return left, right, image, cells, (lines, mark_a, mark_b, legend, same)
 
 
 def _square(j, i):
@@ -192,12 +209,30 @@ def group_states(group: str, states: tuple[str, ...], year: int, table: pd.DataF
     return states
 
 
+def _heatmap_artists(fig, n):
+    """The heatmap's axes, image, one text per pair below the diagonal and the colour bar, for n states
+    (built once per group size and then updated in place)."""
+    ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.88)
+    image = ax.imshow(np.zeros((n, n)), cmap="PuOr", vmin=-1, vmax=1)
+    ax.set_facecolor("white")
+    size = 10 if n <= 8 else 8.5 if n <= 12 else 7
+    cells = {(i, j): ax.text(j, i, "", ha="center", va="center", fontsize=size) for i in range(n) for j in range(i)}
+    ax.set_xlim(-0.5, n - 1.5)
+    ax.set_ylim(n - 0.5, 0.5)
+    ax.grid(False)
+    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
+    return ax, image, cells, bar
+
+
 def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     """Annotated heatmap of pairwise similarity (PuOr diverging, -1 to 1) for the group's states."""
     if group == TOP_GROUP:
         try:
             table = table_for(year)
         except ValueError:  # no alliance in force that year: nothing to rank
+            forget_retained(fig)
             ax = fig.subplots()
             ax.set_axis_off()
             ax.text(0.5, 0.5, f"No alliance in the data is in force in {int(year)}", ha="center", va="center")
@@ -208,31 +243,25 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
         table = table_for(year, tuple(states))
     matrix = similarity_matrix(table, states, measure)
     values = matrix.to_numpy()
-    ax = fig.subplots()
-    image = ax.imshow(np.ma.masked_invalid(values), cmap="PuOr", vmin=-1, vmax=1)
-    ax.set_facecolor("#dddddd")
     n = len(states)
-    size = 10 if n <= 8 else 8.5 if n <= 12 else 7
-    for i in range(n):
-        for j in range(n):
-            v = values[i, j]
-            text = "n/a" if np.isnan(v) else f"{v:.2f}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=size,
-                    color="white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
-    ax.set_xticks(range(n), states, rotation=45, ha="right")
-    ax.set_yticks(range(n), states)
-    ax.grid(False)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(True)
-    bar = fig.colorbar(image, ax=ax, shrink=0.85)
+    ax, image, cells, bar = retained(fig, ("heatmap", n), functools.partial(_heatmap_artists, n=n))
+    below = np.tril(np.ones((n, n), dtype=bool), k=-1)  # symmetric: each pair once, below the diagonal
+    image.set_data(np.ma.masked_where(~below | np.isnan(values), values))
+    for (i, j), cell in cells.items():
+        v = values[i, j]
+        cell.set_text("n/a" if np.isnan(v) else f"{v:.2f}")
+        cell.set_color("white" if (not np.isnan(v) and abs(v) > 0.6) else PALETTE["ink"])
+    ax.set_xticks(range(n - 1), states[:-1], fontsize=10 if n <= 12 else 8)  # ISO3 codes fit unrotated
+    ax.set_yticks(range(1, n), states[1:])
     bar.set_label(f"{MEASURE_LABELS[measure]}: -1 opposite, 0 unrelated/chance, 1 identical")
-    ax.set_title(f"{group}, {int(year)}: {MEASURE_LABELS[measure]} of alliance portfolios\n"
+    ax.set_title(f"{group}, {int(year)}\n{MEASURE_LABELS[measure]} of alliance portfolios "
                  f"({len(table)} states in the portfolios)", fontsize=11)
 
     upper = [(values[i, j], states[i], states[j]) for i in range(n) for j in range(i + 1, n) if not np.isnan(values[i, j])]
     text = (f"Heatmap of {MEASURE_LABELS[measure]} between the alliance portfolios of {n} states ({group}: "
             f"{', '.join(states)}) in {int(year)}, computed over the {len(table)} states in the data that year; "
-            f"purple cells are similar, orange cells dissimilar, and every cell shows its value. ")
+            f"each pair appears once, below the diagonal; purple cells are similar, orange cells dissimilar, "
+            f"and every cell shows its value. ")
     if upper:
         hi, lo = max(upper), min(upper)
         mean = float(np.mean([u[0] for u in upper]))
@@ -272,6 +301,7 @@ def portfolio_comparison(alliances: pd.DataFrame | None = None, members: pd.Data
         },
         title="Two states' alliance portfolios compared",
         figsize=(10.0, 6.5),
+        layout=None,
     )
 
 
@@ -294,6 +324,7 @@ def similarity_heatmap(alliances: pd.DataFrame | None = None, members: pd.DataFr
         },
         title="Similarity of alliance portfolios within a group",
         figsize=(8.0, 6.8),
+        layout=None,
     )
 
 
