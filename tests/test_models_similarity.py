@@ -311,3 +311,53 @@ def test_similarity_matrix_errors(alliances, members):
         similarity_matrix(table, ["USA", "USA"])
     with pytest.raises(ValueError, match="DataFrame"):
         similarity_matrix([[3]], ["USA"])
+
+
+# --- distance-weighted kappa (Häge's ordinal version) against a hand-worked example ---------------
+
+def test_weighted_kappa_hand_worked():
+    """x = 3 3 0 0 0, y = 3 0 0 0 1.
+
+    Linear distances |x_i - y_i| = 0 3 0 0 1, so D_o = 4/5. Margins: x has 3 with 2/5, 0 with 3/5;
+    y has 3, 0, 1 with 1/5, 3/5, 1/5. D_e = 2/5 * (3/5*3 + 1/5*2) + 3/5 * (1/5*3 + 1/5*1)
+    = 22/25 + 12/25 = 34/25, so kappa_w = 1 - (4/5)/(34/25) = 7/17.
+    Quadratic: D_o = (9 + 1)/5 = 2, D_e = 2/5 * (3/5*9 + 1/5*4) + 3/5 * (1/5*9 + 1/5*1) = 92/25,
+    kappa_w = 1 - 50/92 = 21/46. Unweighted: p_o = 3/5, p_e = 2/5*1/5 + 3/5*3/5 = 11/25, kappa = 2/7.
+    """
+    from alliances.models.similarity import weighted_kappa
+
+    x, y = [3, 3, 0, 0, 0], [3, 0, 0, 0, 1]
+    assert weighted_kappa(x, y) == pytest.approx(7 / 17)
+    assert weighted_kappa(x, y, power=2) == pytest.approx(21 / 46)
+    assert cohen_kappa(x, y) == pytest.approx(2 / 7)
+    # a near miss (3 against 2) costs less than a far one (3 against 0) only in the weighted version
+    assert weighted_kappa(x, x) == 1.0
+    assert weighted_kappa([3, 3, 0, 0, 2], [3, 2, 0, 0, 2]) > weighted_kappa([3, 3, 0, 0, 2], [3, 0, 0, 0, 2])
+
+
+def test_weighted_kappa_with_two_levels_equals_cohen_kappa():
+    """With only two levels every disagreement has the same distance, so weighting changes nothing."""
+    from alliances.models.similarity import weighted_kappa
+
+    rng = random.Random(7)
+    for _ in range(50):
+        x = [rng.choice([0, 3]) for _ in range(12)]
+        y = [rng.choice([0, 3]) for _ in range(12)]
+        if len(set(x)) == 1 and set(x) == set(y):
+            continue
+        assert weighted_kappa(x, y) == pytest.approx(cohen_kappa(x, y))
+
+
+@pytest.mark.parametrize("power", [0, -1, float("nan"), True, "2"])
+def test_weighted_kappa_rejects_bad_power(power):
+    from alliances.models.similarity import weighted_kappa
+
+    with pytest.raises(ValueError, match="power"):
+        weighted_kappa([3, 0], [0, 3], power=power)
+
+
+def test_weighted_kappa_undefined_for_one_identical_level():
+    from alliances.models.similarity import weighted_kappa
+
+    with pytest.raises(ValueError, match="undefined"):
+        weighted_kappa([0, 0, 0], [0, 0, 0])

@@ -14,7 +14,11 @@ Mesquita (1975) and Signorino & Ritter (1999). Two portfolios are then compared 
 
 * Signorino and Ritter's S:  ``S = 1 - 2 * sum_i w_i |x_i - y_i| / (d_max * sum_i w_i)``, in [-1, 1];
 * Cohen's kappa (and Scott's pi): agreement corrected for the agreement expected by chance from
-  each state's own mix of tie levels (Häge 2011): ``kappa = (p_o - p_e) / (1 - p_e)``.
+  each state's own mix of tie levels (Häge 2011): ``kappa = (p_o - p_e) / (1 - p_e)``. This
+  unweighted form treats the levels as unordered categories: a 3 against a 2 counts as much
+  disagreement as a 3 against a 0;
+* weighted kappa: the chance-corrected version that, like S, weighs a disagreement by the distance
+  between the two levels, ``kappa_w = 1 - D_o / D_e`` (observed over chance-expected distance).
 
 A membership counts in year ``y`` by the course's one rule,
 :func:`alliances.models.common.in_force_during`: in force on at least one day of the year, from
@@ -37,7 +41,7 @@ from alliances.models.common import (alliances_in_force, check_names, check_numb
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
-MEASURES = ("s", "kappa", "pi")
+MEASURES = ("s", "kappa", "pi", "kappa_w")
 
 
 # --- coding the ties ---------------------------------------------------------------------------
@@ -203,10 +207,44 @@ def scott_pi(x: Sequence[float], y: Sequence[float]) -> float:
     return _agreement(x, y, pooled=True)
 
 
+def weighted_kappa(x: Sequence[float], y: Sequence[float], power: float = 1.0) -> float:
+    """Distance-weighted Cohen's kappa: ``1 - D_o / D_e``, 1 = perfect, 0 = chance, can be negative.
+
+    Parameters
+    ----------
+    x, y : sequences of numbers
+        Two portfolios on the ordinal tie scale (the same length, finite).
+    power : float
+        Distance between levels ``k`` and ``l`` is ``|k - l| ** power``: 1 (linear, the distance S
+        uses) or 2 (quadratic). Must be positive.
+
+    Returns
+    -------
+    float
+        ``D_o`` is the mean distance between the paired entries; ``D_e`` the mean distance expected
+        if each state drew its levels at random from its *own* mix, ``sum_kl p_x(k) p_y(l) d(k, l)``.
+        Unlike :func:`cohen_kappa`, a 3 against a 2 counts as a smaller disagreement than a 3
+        against a 0. ValueError when ``D_e`` is 0 (both portfolios use one identical level).
+    """
+    a, b = _vectors(x, y)
+    if isinstance(power, bool) or not isinstance(power, int | float) or not np.isfinite(power) or power <= 0:
+        raise ValueError(f"power must be a positive number such as 1 or 2, got {power!r}")
+    observed = float(np.mean(np.abs(a - b) ** power))
+    levels = np.union1d(a, b)
+    pa = np.array([np.mean(a == c) for c in levels])
+    pb = np.array([np.mean(b == c) for c in levels])
+    distance = np.abs(levels[:, None] - levels[None, :]) ** power
+    expected = float(pa @ distance @ pb)
+    if expected <= 1e-12:
+        raise ValueError("weighted kappa is undefined when both portfolios use one single, identical level "
+                         "(no disagreement is possible by chance)")
+    return 1.0 - observed / expected
+
+
 def _measure(measure) -> Callable[[np.ndarray, np.ndarray], float]:
     if callable(measure):
         return measure
-    table = {"s": s_score, "kappa": cohen_kappa, "pi": scott_pi}
+    table = {"s": s_score, "kappa": cohen_kappa, "pi": scott_pi, "kappa_w": weighted_kappa}
     key = str(measure).lower()
     if key not in table:
         raise ValueError(f"measure must be one of {list(MEASURES)} or a function, not {measure!r}")

@@ -7,11 +7,18 @@ import math
 import ipywidgets as w
 import numpy as np
 
-from alliances.models.deterrence import analyse
+from alliances.models.deterrence import RELIABILITY_ESTIMATES, analyse
 from alliances.style import PALETTE
 from alliances.widgets.base import ModelView
 
-LEEDS_RELIABILITY = 0.745  # Leeds, Long & Mitchell (2000): commitments honoured 74.5% of the time
+LEEDS_RELIABILITY = RELIABILITY_ESTIMATES["llm2000"].value  # Leeds, Long & Mitchell (2000): 74.5%, 1816-1944
+REFERENCE_LABELS = {
+    "llm2000": "1816-1944: 74.5% (Leeds et al.)",
+    "bf2018_pre1945": "1816-1944: 66% (Berkemeier-Fuhrmann)",
+    "bf2018_post1945": "1945-2003: 22% (Berkemeier-Fuhrmann)",
+    "bf2018_all": "1816-2003: 50% (Berkemeier-Fuhrmann)",
+    "bf2018_defence": "Defence pacts 1816-2003: 41%",
+}
 CHALLENGER = 1.0  # the challenger's strength is the unit in which the other strengths are measured
 
 
@@ -29,12 +36,22 @@ def _slope_text(e0: float, e1: float) -> str:
     return f"falls in a straight line from {e0:.1f} at r = 0 to {e1:.1f} at r = 1"
 
 
+def _pct(share: float) -> str:
+    return f"{share * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
 def _num(x: float) -> str:
     return f"{x:.1f}".replace("-0.0", "0.0")
 
 
-def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, challenger=CHALLENGER) -> str:
-    """Expected gain of attacking as a function of the ally's reliability, with the threshold and regions."""
+def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, challenger=CHALLENGER,
+                    reference="llm2000") -> str:
+    """Expected gain of attacking as a function of the ally's reliability, with the threshold and regions.
+
+    ``reference`` picks the published reliability figure (a key of ``RELIABILITY_ESTIMATES``) marked
+    by the dotted line, so the reader chooses the era the calculator is read against.
+    """
+    estimate = RELIABILITY_ESTIMATES[reference]
     model = analyse(challenger, protege, ally, stakes, cost, extra_cost)
     r_star = model.threshold
     gain_now = model.gain(reliability)
@@ -66,8 +83,8 @@ def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, c
     ax.axhline(0, color=PALETTE["ink"], lw=1, ls="-")
     ax.text(0.005, 0, "status quo = 0", va="bottom", ha="left", fontsize=8, color=PALETTE["ink"])
     ax.plot(r, gains, color=PALETTE["primary"], lw=2.5, label="Challenger's expected gain from attacking, E(r)")
-    ax.axvline(LEEDS_RELIABILITY, color=PALETTE["muted"], ls=":", lw=1.5,
-               label="74.5%: alliances honoured (Leeds, Long & Mitchell 2000)")
+    ax.axvline(estimate.value, color=PALETTE["muted"], ls=":", lw=1.5,
+               label=f"{_pct(estimate.value)} honoured, {estimate.period} ({estimate.source})")
     if 0 < r_star <= 1:
         ax.axvline(r_star, color=PALETTE["ink"], ls="--", lw=1.5, label=f"Threshold r* = {r_star:.2f}")
         ax.annotate(f"r* = {r_star:.2f}", xy=(r_star, ylim[1]), xytext=(-4, -6), textcoords="offset points",
@@ -88,8 +105,9 @@ def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, c
         f"{model.p_alone:.2f} against the protégé alone and {model.p_with_ally:.2f} if the ally joins, so the "
         f"expected gain {_slope_text(model.gain_alone, model.gain_with_ally)}; {_threshold_text(r_star)}. At the current reliability of {reliability:.2f} the expected gain "
         f"is {_num(gain_now)}, so the challenger {'attacks' if attack_now else 'is deterred'}. A dotted line marks "
-        f"the 74.5% reliability reported by Leeds, Long and Mitchell (2000), where the expected gain is "
-        f"{_num(model.gain(LEEDS_RELIABILITY))}."
+        f"the reference reliability of {_pct(estimate.value)} ({estimate.scope}, wars of {estimate.period}, "
+        f"reported by {estimate.source}), where the expected gain is {_num(model.gain(estimate.value))}, so at that reliability "
+        f"the challenger {'attacks' if model.attacks(estimate.value) else 'is deterred'}."
     )
 
 
@@ -111,6 +129,8 @@ def deterrence_calculator() -> ModelView:
                                   description="Cost of war k", **slider),
             "extra_cost": w.FloatSlider(value=10.0, min=0.0, max=40.0, step=2.0, readout_format=".0f",
                                         description="Extra cost e if the ally fights", **slider),
+            "reference": w.Dropdown(options=[(label, key) for key, label in REFERENCE_LABELS.items()],
+                                    value="llm2000", description="Reference r"),
         },
         title="Extended-deterrence calculator (the challenger's strength is fixed at 1)",
         figsize=(8.0, 4.6),

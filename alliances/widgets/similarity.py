@@ -13,7 +13,8 @@ from alliances.models.similarity import cohen_kappa, portfolios, s_score, simila
 from alliances.style import PALETTE
 from alliances.widgets.base import ModelView, forget_retained, retained
 
-MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi"}
+MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi",
+                  "kappa_w": "Weighted kappa"}
 SHORT_LEVELS = {0: "0 none", 1: "1 entente/consult.", 2: "2 neutrality/non-agg.", 3: "3 defence"}
 MAX_ROWS = 28  # partners shown in the difference panel (largest differences first)
 P5 = ("USA", "GBR", "FRA", "CHN", "SUN", "RUS")
