@@ -93,3 +93,19 @@ def test_on_the_research_data_1815():
     # counted directly: rows of 1815 with ccode1 < ccode2 and defence == 1
     rows = dyads[(dyads.year == 1815) & (dyads.ccode1 < dyads.ccode2)]
     assert table.loc[1815, "defence"] == int(rows["defence"].sum()) == 63
+
+
+def test_a_one_way_pledge_counts_for_the_pair():
+    """ATOP's flags are directed: a guarantee that runs only from j to i still links the pair."""
+    import pandas as pd
+
+    from alliances.models.atop import pledge_edges, undirected
+
+    dyads = pd.DataFrame({"ccode1": [640, 352, 200, 210], "ccode2": [352, 640, 210, 200], "year": [1960] * 4,
+                          "defence": [1, 0, 0, 1], "offence": [0, 0, 0, 0], "neutrality": [0, 1, 0, 0],
+                          "non_aggression": [0, 0, 0, 0], "consultation": [0, 0, 1, 0]})
+    pairs = undirected(dyads)
+    assert list(zip(pairs["ccode1"], pairs["ccode2"])) == [(200, 210), (352, 640)]
+    assert list(pairs["defence"]) == [1, 1]          # 210 -> 200 only; 640 -> 352 only
+    assert list(pairs["neutrality"]) == [0, 1] and list(pairs["consultation"]) == [1, 0]
+    assert len(pledge_edges(dyads, 1960)) == 2

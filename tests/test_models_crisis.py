@@ -242,8 +242,7 @@ def test_widget_descriptions_state_the_models_values():
     s3 = 1 - 0.1 * 0.7 ** 3                                             # one member's support after 3 rounds
     assert f"{s3 ** 12:.1%}" in view.summary
     view.update(rho=1.0)                                                # members move as one: no fall with size
-    assert "With 1 member the first-meeting chance is 90.0%" in view.summary
-    assert f"with 40 members they are 90.0% and {0.1 / 0.3:.2f} rounds" in view.summary
+    assert f"first-meeting chance stays at 90.0% and the expected wait stays at {0.1 / 0.3:.2f} rounds" in view.summary
     game = escalation_explorer()                                        # commitment 0.3, defaults
     assert "equilibrium outcome is: war" in game.summary
     assert "defender concedes from 0.00 to 0.20; war from 0.20 to 0.50; status quo from 0.50 to 1.00" in game.summary

@@ -93,15 +93,15 @@ def test_chapter_claims_by_region_and_decade():
     from alliances.models.evolution import pairs_formed_by_region
 
     dyads = load("atop_dyad_years")
-    pairs = dyads[dyads["ccode1"] < dyads["ccode2"]]
 
     def block(code):
         return next(n for n, lo, hi in [("Americas", 2, 165), ("Europe", 200, 399), ("Africa", 402, 626),
                                         ("Middle East", 630, 698), ("Asia", 700, 999)] if lo <= code <= hi)
 
     def formed_by_place(obligation):
-        held = pairs[pairs[obligation] == 1]
-        by_year = {y: set(zip(g["ccode1"], g["ccode2"])) for y, g in held.groupby("year")}
+        held = dyads[dyads[obligation] == 1]  # a pledge in either direction links the pair
+        by_year = {y: {(min(a, b), max(a, b)) for a, b in zip(g["ccode1"], g["ccode2"])}
+                   for y, g in held.groupby("year")}
         counts, before = {}, set()
         for year in range(1815, 2019):
             now = by_year.get(year, set())

@@ -2,8 +2,11 @@
 
 ATOP lists *directed* dyad-years: a row (i, j, y) for every ordered pair of states that shared at
 least one alliance in year y, with a 0/1 flag per obligation. Each undirected pair appears twice,
-as (i, j) and (j, i); these functions count each pair once, as the row with ``ccode1 < ccode2``.
-A flag says that the pair shared *some* alliance with that pledge that year, not which treaty.
+as (i, j) and (j, i), and the two rows can differ: a pledge may run one way only (a guarantor
+promises to defend a state that promises nothing back). These functions count each pair once, as
+``ccode1 < ccode2``, and count a pledge for the pair when it runs in *either* direction (the same
+rule as :mod:`alliances.models.disputes`). A flag says that the pair shared *some* alliance with
+that pledge that year, not which treaty.
 
 A *spell* of a pledge is a run of consecutive years in which a pair shares it; the pledge is
 *formed* in the spell's first year. The functions are pure: no I/O, no state, no plotting.
@@ -30,19 +33,26 @@ def _check_obligation(obligation: str) -> str:
 
 
 def undirected(dyads: pd.DataFrame) -> pd.DataFrame:
-    """One row per unordered pair and year: the rows of ``dyads`` with ``ccode1 < ccode2``.
+    """One row per unordered pair and year (``ccode1 < ccode2``); each obligation flag is 1 when the
+    pledge runs in either direction.
 
     Parameters
     ----------
-    dyads : DataFrame like ``load("atop_dyad_years")`` (columns ccode1, ccode2, year, ...),
-        directed (both orders of each pair present).
+    dyads : DataFrame like ``load("atop_dyad_years")`` (columns ccode1, ccode2, year, and 0/1
+        obligation columns), directed (both orders of each pair present, or only one).
 
     Returns
     -------
-    DataFrame with the same columns and a fresh index.
+    DataFrame with the same columns, sorted by pair and year, with a fresh index.
     """
     check_table(dyads, DYAD_COLUMNS, "dyads", "atop_dyad_years")
-    return dyads[dyads["ccode1"] < dyads["ccode2"]].reset_index(drop=True)
+    low = dyads[["ccode1", "ccode2"]].min(axis=1)
+    high = dyads[["ccode1", "ccode2"]].max(axis=1)
+    flags = [c for c in dyads.columns if c in OBLIGATIONS]
+    pairs = dyads.assign(ccode1=low, ccode2=high)
+    pairs = pairs[pairs["ccode1"] != pairs["ccode2"]]
+    out = pairs.groupby(["ccode1", "ccode2", "year"], as_index=False, sort=True)[flags].max()
+    return out[[c for c in dyads.columns if c in out.columns]].reset_index(drop=True)
 
 
 def pledged_pairs_by_year(dyads: pd.DataFrame, obligations=OBLIGATIONS,
@@ -88,8 +98,8 @@ def pledge_edges(dyads: pd.DataFrame, year: int, obligation: str = "defence") ->
     year = check_year(year)
     _check_obligation(obligation)
     check_table(dyads, [*DYAD_COLUMNS, obligation], "dyads", "atop_dyad_years")
-    pairs = undirected(dyads)
-    edges = pairs[(pairs["year"] == year) & (pairs[obligation] == 1)][["ccode1", "ccode2"]]
+    pairs = undirected(dyads[(dyads["year"] == year) & (dyads[obligation] == 1)])
+    edges = pairs[["ccode1", "ccode2"]]
     return edges.sort_values(["ccode1", "ccode2"]).reset_index(drop=True)
 
 
