@@ -130,3 +130,13 @@ def test_cites_the_course_bibliography(chapter):
     assert "```{bibliography}" not in text, f"{chapter}: has its own bibliography fence"
     assert re.search(r"\{cite:[tp]\}`", text), f"{chapter}: cites nothing"
     assert "{doc}`references`" in text, f"{chapter}: does not point readers to the references page"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_markup_reads_cleanly_in_jupyterlab(chapter):
+    """JupyterLab renders plain Markdown only: no directive fences (they show as raw code blocks);
+    "Try this" boxes are quoted blocks instead. Inline roles ({cite:t}, {term}) are explained in the
+    introduction."""
+    text = "\n".join(_markdown(chapter))
+    fences = re.findall(r"^\s*(?:```|:::)\{[\w-]+\}.*$", text, re.M)
+    assert not fences, f"{chapter}: directive fences show as raw text in JupyterLab: {fences}"

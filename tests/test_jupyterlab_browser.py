@@ -111,14 +111,8 @@ def test_chapter_runs_and_its_slider_answers_the_keyboard(page, lab):
     assert caption.inner_text() != text_before, "the figure's description did not change"
 
 
-JUPYTERLAB_MYST = importlib.util.find_spec("jupyterlab_myst") is not None
 
 
-@pytest.mark.xfail(
-    not JUPYTERLAB_MYST, strict=True,
-    reason="issue 16 item 4: chapter 3 still shows MyST directives as raw code blocks in JupyterLab "
-           "('Try this' admonitions, the {bibliography} fence) and jupyterlab-myst is not installed; "
-           "strict, so this marker must go once the markup degrades cleanly")
 def test_chapter_markdown_has_no_raw_directives(page, lab):
     base, token, _ = lab
     bs.open_notebook(page, base, token, CHAPTER, "reading")
