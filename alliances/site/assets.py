@@ -1,0 +1,84 @@
+"""Each page loads only what it needs, and everything from the site itself.
+
+- no widget state or widget runtime (require.js, html-manager): the figures are image files;
+- no thebe (the book has no live-code button), whose configuration sphinx-thebe also writes twice;
+- MathJax from the site's own ``_static/mathjax`` (copied from the pinned ``django-static-mathjax``
+  package, MathJax 3.2.2), only on pages with math;
+- the course's CSS on every page, its figure and self-check scripts only where those are.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
+MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre", "adaptors")
+DROPPED = ("require.min.js", "html-manager", "sphinx-thebe.js", "thebe")
+DROPPED_TYPES = ("application/vnd.jupyter.widget-state+json",)
+
+
+def mathjax_source() -> Path:
+    """MathJax's browser build inside the installed ``django-static-mathjax`` package."""
+    import mathjax
+
+    return Path(mathjax.__file__).resolve().parent / "static" / "mathjax"
+
+
+def _keep(script, page_has_math: bool) -> bool:
+    filename = getattr(script, "filename", "") or ""
+    attributes = getattr(script, "attributes", {}) or {}
+    body = attributes.get("body", "")
+    if attributes.get("type") in DROPPED_TYPES or "THEBE_JS_URL" in body:
+        return False
+    if any(part in filename for part in DROPPED):
+        return False
+    if not page_has_math and ("mathjax" in filename or "window.MathJax" in body):
+        return False
+    return True
+
+
+def page_assets(app, pagename, templatename, context, doctree) -> None:
+    """Drop what the page does not need (in place: Sphinx resets the list after each page) and add ours."""
+    body = context.get("body", "")
+    scripts = context.get("script_files")
+    if scripts is not None:
+        has_math = 'class="math' in body
+        kept, seen = [], set()
+        for script in scripts:
+            key = (getattr(script, "filename", ""), str((getattr(script, "attributes", {}) or {}).get("body", "")))
+            if _keep(script, has_math) and key not in seen:
+                seen.add(key)
+                kept.append(script)
+        scripts[:] = kept
+    if "course-figure-controls" in body:
+        app.builder.add_js_file("course-figures.js", defer="defer")
+    if "JupyterQuiz" in body:
+        app.builder.add_js_file("course-quiz.js", defer="defer")
+
+
+def copy_mathjax(app, exception) -> None:
+    """MathJax's CommonHTML build, its fonts and accessibility parts, into ``_static/mathjax``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    source, target = mathjax_source() / "es5", Path(app.outdir) / "_static" / "mathjax"
+    for part in MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / part, target / part)
+    shutil.copyfile(mathjax_source() / "LICENSE", target / "LICENSE")
+
+
+def configure(app, config) -> None:
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.mathjax_path = "mathjax/tex-chtml.js"
+    config.nb_ipywidgets_js = {}
+    app.add_css_file("course.css")
+
+
+def register(app) -> None:
+    app.connect("config-inited", configure)
+    app.connect("html-page-context", page_assets, priority=900)
+    app.connect("build-finished", copy_mathjax)
