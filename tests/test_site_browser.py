@@ -282,3 +282,9 @@ def test_axe_finds_no_serious_or_critical_violation(visit, path, dark):
                                "document.querySelectorAll('.Quiz .MCButton').length > 0", timeout=15000)
     found = _axe_serious(page)
     assert found == [], f"{path} ({'dark' if dark else 'light'}): " + "; ".join(found)
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_no_page_scrolls_sideways_on_a_390_px_phone(visit, path):
+    page = visit(width=390).open(path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path} scrolls sideways at 390 px"
