@@ -2,6 +2,7 @@
 
 - no widget state or widget runtime (require.js, html-manager): the figures are image files;
 - no thebe (the book has no live-code button), whose configuration sphinx-thebe also writes twice;
+- no Font Awesome script (1.5 MB; ``book/_templates/layout.html``): the theme's stylesheet draws the same icons;
 - MathJax from the site's own ``_static/mathjax`` (copied from the pinned ``django-static-mathjax``
   package, MathJax 3.2.2), only on pages with math;
 - the course's CSS on every page, its figure and self-check scripts only where those are.
@@ -13,6 +14,7 @@ import shutil
 from pathlib import Path
 
 STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
+TEMPLATES = STATIC.parent / "_templates"
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre", "adaptors")
 DROPPED = ("require.min.js", "html-manager", "sphinx-thebe.js", "thebe")
 DROPPED_TYPES = ("application/vnd.jupyter.widget-state+json",)
@@ -73,6 +75,7 @@ def copy_mathjax(app, exception) -> None:
 
 def configure(app, config) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
     config.mathjax_path = "mathjax/tex-chtml.js"
     config.nb_ipywidgets_js = {}
     app.add_css_file("course.css")
