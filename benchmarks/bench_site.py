@@ -1,5 +1,5 @@
 """Measure the website as readers meet it: per chapter page, bytes transferred and load time in headless
-Chromium, the render-blocking resources, and Lighthouse performance/accessibility/best-practices scores
+Chromium (text served gzip-compressed, as static hosts do), the render-blocking resources, and Lighthouse performance/accessibility/best-practices scores
 (median of 3 runs, mobile and desktop presets).
 
     python benchmarks/bench_site.py                 # builds the book into a temporary folder first
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -51,13 +52,37 @@ def build_site() -> Path:
     return out / "_build" / "html"
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".txt", ".ttf", ".map", ".ipynb")
+
+
+@functools.lru_cache(maxsize=512)
+def _gzipped(path: str, mtime: float) -> bytes:
+    return gzip.compress(Path(path).read_bytes(), compresslevel=6)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text gzip-compressed when the browser accepts it (as static hosts such as GitHub Pages do)."""
+
     def log_message(self, *args):
         pass
 
+    def do_GET(self):
+        path = self.translate_path(self.path)
+        if (path.endswith(COMPRESSIBLE) and os.path.isfile(path)
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            body = _gzipped(path, os.path.getmtime(path))
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
 
 def serve(html: Path) -> tuple[socketserver.TCPServer, str]:
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(html)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"

@@ -26,10 +26,11 @@ from alliances.widgets.preview import MIME
 FOLDER = "_images/frames"
 HTML_BUILDERS = ("html", "dirhtml", "singlehtml")
 STATIC_NOTE = (
-    "This page shows pictures drawn when the book was built. Move one control at a time through a few "
-    "positions; the other controls stay at their starting values. To combine settings or choose any "
-    "value, run the chapter's notebook live: download it with the download button at the top of the page "
-    "and open it in JupyterLab (the introduction says how)."
+    "This page shows pictures drawn when the book was built: move one control at a time through a few "
+    "positions, the others staying at their starting values. To combine settings or choose any value, run "
+    "the chapter live: the Live button at the top of the page opens it in JupyterLite (Python in your "
+    "browser; the Python runtime, Pyodide, downloads from Pyodide's CDN when you open it), or download the "
+    "notebook with the download button and open it in JupyterLab (the introduction says how)."
 )
 
 
