@@ -2,6 +2,7 @@
 
 - no widget state or widget runtime (require.js, html-manager): the figures are image files;
 - no thebe (the book has no live-code button), whose configuration sphinx-thebe also writes twice;
+- none of jupyterlite-sphinx's page assets (its directives are unused; its CSS pulls a Google font);
 - no Font Awesome script (1.5 MB; ``book/_templates/layout.html``): the theme's stylesheet draws the same icons;
 - MathJax from the site's own ``_static/mathjax`` (copied from the pinned ``django-static-mathjax``
   package, MathJax 3.2.2), only on pages with math;
@@ -16,7 +17,9 @@ from pathlib import Path
 STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
 TEMPLATES = STATIC.parent / "_templates"
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre", "adaptors")
-DROPPED = ("require.min.js", "html-manager", "sphinx-thebe.js", "thebe")
+DROPPED = ("require.min.js", "html-manager", "sphinx-thebe.js", "thebe", "jupyterlite_sphinx.js")
+# jupyterlite-sphinx styles its own directives (unused here) and pulls a font from Google; thebe is unused
+DROPPED_CSS = ("fonts.googleapis.com", "jupyterlite_sphinx.css", "sphinx-thebe.css")
 DROPPED_TYPES = ("application/vnd.jupyter.widget-state+json",)
 
 
@@ -53,6 +56,9 @@ def page_assets(app, pagename, templatename, context, doctree) -> None:
                 seen.add(key)
                 kept.append(script)
         scripts[:] = kept
+    styles = context.get("css_files")
+    if styles is not None:
+        styles[:] = [css for css in styles if not any(part in getattr(css, "filename", "") for part in DROPPED_CSS)]
     if "course-figure-controls" in body:
         app.builder.add_js_file("course-figures.js", defer="defer")
     if "JupyterQuiz" in body:
