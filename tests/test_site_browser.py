@@ -121,8 +121,7 @@ def test_page_loads_with_no_error_and_nothing_from_another_host(visit, path):
     page = v.open(path)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # lazy images load too
     page.wait_for_load_state("networkidle")
-    assert v.errors == [], f"{path}: console errors {v.errors}"
-    assert v.failed == [], f"{path}: failed requests {v.failed}"
+    assert (v.errors, v.failed) == ([], []), f"{path}: console errors {v.errors}; failed requests {v.failed}"
 
 
 def test_math_is_typeset_by_the_sites_own_mathjax_and_only_where_there_is_math(visit):

@@ -6,6 +6,7 @@
 - no Font Awesome script (1.5 MB; ``book/_templates/layout.html``): the theme's stylesheet draws the same icons;
 - MathJax from the site's own ``_static/mathjax`` (copied from the pinned ``django-static-mathjax``
   package, MathJax 3.2.2), only on pages with math;
+- every other script file deferred (order kept), so none blocks the first paint;
 - the course's CSS on every page, its figure and self-check scripts only where those are.
 """
 
@@ -18,6 +19,8 @@ STATIC = Path(__file__).resolve().parents[2] / "book" / "_static"
 TEMPLATES = STATIC.parent / "_templates"
 MATHJAX_PARTS = ("tex-chtml.js", "input/tex", "output/chtml", "a11y", "ui", "sre", "adaptors")
 DROPPED = ("require.min.js", "html-manager", "sphinx-thebe.js", "thebe", "jupyterlite_sphinx.js")
+# Inline scripts on the page read DOCUMENTATION_OPTIONS as they run: its (tiny) file stays blocking.
+KEEP_BLOCKING = ("documentation_options.js",)
 # jupyterlite-sphinx styles its own directives (unused here) and pulls a font from Google; thebe is unused
 DROPPED_CSS = ("fonts.googleapis.com", "jupyterlite_sphinx.css", "sphinx-thebe.css")
 DROPPED_TYPES = ("application/vnd.jupyter.widget-state+json",)
@@ -43,6 +46,16 @@ def _keep(script, page_has_math: bool) -> bool:
     return True
 
 
+def _deferred(script):
+    from sphinx.builders.html._assets import _JavaScript
+
+    attributes = dict(getattr(script, "attributes", {}) or {})
+    filename = getattr(script, "filename", "") or ""
+    if not filename or filename.endswith(KEEP_BLOCKING) or "async" in attributes or "defer" in attributes:
+        return script
+    return _JavaScript(filename, priority=script.priority, **attributes, defer="defer")
+
+
 def page_assets(app, pagename, templatename, context, doctree) -> None:
     """Drop what the page does not need (in place: Sphinx resets the list after each page) and add ours."""
     body = context.get("body", "")
@@ -55,6 +68,11 @@ def page_assets(app, pagename, templatename, context, doctree) -> None:
             if _keep(script, has_math) and key not in seen:
                 seen.add(key)
                 kept.append(script)
+        # files need not block the first paint (defer keeps their order); the search page's own
+        # blocking search scripts need doctools at once, so it stays as it is. New objects: the
+        # builder shares the originals between pages.
+        if pagename != "search":
+            kept = [_deferred(script) for script in kept]
         scripts[:] = kept
     styles = context.get("css_files")
     if styles is not None:
