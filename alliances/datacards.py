@@ -77,12 +77,25 @@ def datacard_markdown(name: str) -> str:
         refs = [f"`{fk['fields']}` → `{fk['reference']['resource']}.{fk['reference']['fields']}`" for fk in fks]
         out += ["", "Links: " + "; ".join(refs) + "."]
     out += ["", "### Coverage", ""] + _coverage(name, res, frame)
+    order = res.get("x-order", [])
+    if order:
+        out += ["", "Ordering rules the loader enforces: " + "; ".join(f"`{a}` is not after `{b}`" for a, b in order) + "."]
+    if res.get("version"):
+        out += ["", f"Version: {res['version']}."]
     definitions = res.get("x-definitions", [])
     if definitions:
         out += ["", "### Definitions used", ""] + [f"- {d}" for d in definitions]
+    caveats = res.get("x-caveats", [])
+    if caveats:
+        out += ["", "### Caveats", ""] + [f"- {c}" for c in caveats]
     out += ["", "### Sources", ""]
     used = sorted(set(frame["source"].dropna())) if "source" in frame.columns and name != "sources" else []
-    if name == "sources":
+    producers = res.get("sources", []) if "source" not in frame.columns else []
+    if producers:
+        out.append("Cite the producers:")
+        out.append("")
+        out += [f"- [{_cell(p['title'])}]({p['path']})" if p.get("path") else f"- {_cell(p['title'])}" for p in producers]
+    elif name == "sources":
         out.append("This table is itself the list of sources; each row gives publisher, title, year and address.")
     elif not used:
         out.append("No rows yet, so no sources.")
@@ -99,10 +112,38 @@ def datacard_markdown(name: str) -> str:
     gaps = res.get("x-gaps", [])
     out += ["", "### Gaps (what could not be sourced)", ""]
     out += [f"- {g}" for g in gaps] if gaps else ["- None recorded."]
-    licences = [lic.get("title") or lic.get("name") for lic in _package_licences()]
+    if name == "alliance_members":
+        out += _crosscheck_section(res)
+    own = res.get("licenses")
+    licences = [lic.get("title") or lic.get("name") for lic in (own or _package_licences())]
     if licences:
-        out += ["", f"Licence of the compiled data: {', '.join(licences)}."]
+        label = "Terms of use" if own else "Licence of the compiled data"
+        out += ["", f"{label}: {'; '.join(licences)}."]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _crosscheck_section(res: dict) -> list[str]:
+    """The comparison of the hand-sourced memberships with ATOP's dyad-years, with explanations."""
+    from alliances.codes import names
+    from alliances.models.atop import crosscheck_members, main_obligation
+
+    explained = res.get("x-atop-crosscheck", {})
+    report = crosscheck_members(load("alliance_members"), load("atop_dyad_years"), main_obligation(load("alliances")))
+    out = ["", "### Cross-check with ATOP 5.1", ""]
+    if "_method" in explained:
+        out += [explained["_method"], ""]
+    summary = report.groupby(["alliance_id", "obligation"])[["pair_years", "atop_years", "missing_years"]].sum()
+    out += ["| alliance | pledge compared | member pair-years | ATOP agrees | ATOP shows no pledge |", "|---|---|---|---|---|"]
+    for (alliance, obligation), row in summary.iterrows():
+        out.append(f"| `{alliance}` | {obligation} | {row['pair_years']} | {row['atop_years']} | {row['missing_years']} |")
+    missing = report[report["missing_years"] > 0]
+    if not missing.empty:
+        out += ["", "Disagreements, pair by pair, and why:", ""]
+        for alliance, group in missing.groupby("alliance_id"):
+            pairs = ", ".join(f"{a}-{b} ({n} yr)" for a, b, n in zip(names(group["ccode1"]), names(group["ccode2"]),
+                                                                    group["missing_years"]))
+            out.append(f"- `{alliance}`: {_cell(pairs)}. {_cell(explained.get(alliance, 'NOT EXPLAINED.'))}")
+    return out
 
 
 def _package_licences() -> list[dict]:

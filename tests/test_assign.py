@@ -23,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grading_fixtures as fx  # noqa: E402
 
 EXERCISES = sorted((ROOT / "exercises").glob("ch*.ipynb"))
+PUBLISHED = ROOT / "exercises" / "student"
+WINDOW = 12  # characters: any run this long from a solution, absent from the public text, is a leak
 
 
 def _tags(cell):
@@ -63,6 +65,10 @@ def secrets_of(source: nbformat.NotebookNode) -> tuple[list[str], list[re.Patter
     patterns, hidden = [], []
     for question_id, spec in key.items():
         public.append(repr(spec.get("options", "")))
+        public.append(f"{spec['answer']} = ...")  # public by design: the answer variable awaiting its value
+        if not spec.get("hidden"):  # and the hints of a visible question (its own, and those of common mistakes)
+            public.append(str(spec.get("hint", "")))
+            public += [str(m.get("hint", "")) for m in spec.get("mistakes", []) if isinstance(m, dict)]
         if spec.get("hidden"):
             hidden.append(question_id)
         if spec["kind"] == "choice":
@@ -86,6 +92,24 @@ def student_text(nb: nbformat.NotebookNode) -> tuple[str, str]:
     return everything, code
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def fragment_leaks(fragments: list[str], public: str, student: str) -> list[str]:
+    """Every WINDOW-character run of a solution that is in the student text but not in the public text."""
+    public, student = _squash(public), _squash(student)
+    leaks = []
+    for fragment in fragments:
+        fragment = _squash(fragment)
+        for start in range(max(1, len(fragment) - WINDOW + 1)):
+            piece = fragment[start:start + WINDOW]
+            if len(piece.strip()) >= min(WINDOW, len(fragment.strip())) and piece in student and piece not in public:
+                leaks.append(piece)
+                break
+    return leaks
+
+
 def assert_no_leaks(source_path: Path, student_path: Path) -> None:
     source = nbformat.read(source_path, as_version=4)
     student = nbformat.read(student_path, as_version=4)
@@ -93,12 +117,16 @@ def assert_no_leaks(source_path: Path, student_path: Path) -> None:
     everything, code = student_text(student)
     leaks = [f for f in fragments if f in everything and f not in public]
     assert not leaks, f"solution text survives in {student_path.name}: {leaks}"
+    # the documented placeholder of a solution block, ``a = b = ...  # your code here``, holds only answer names
+    placeholders = re.compile(r"^[ \t]*(\w+[ \t]*=[ \t]*)*\.\.\.[ \t]*# your code here[ \t]*$", re.MULTILINE)
+    pieces = fragment_leaks(fragments, public, placeholders.sub("", everything))
+    assert not pieces, f"pieces of solutions survive in {student_path.name}: {pieces}"
     leaked_values = [p.pattern for p in patterns if p.search(code) and not p.search(public)]
     assert not leaked_values, f"expected values survive in {student_path.name}: {leaked_values}"
     leaked_ids = [h for h in hidden if h in everything]
     assert not leaked_ids, f"hidden questions survive in {student_path.name}: {leaked_ids}"
     assert "'expected'" not in code and '"expected"' not in code
-    assert "hidden" not in code
+    assert not re.search(r"""['"]hidden['"]\s*:""", code), "a hidden flag survives (only hidden-part counts may)"
     for cell in student.cells:
         assert "instructor" not in _tags(cell) and "solution" not in _tags(cell)
         if cell.cell_type == "code":
@@ -158,6 +186,48 @@ def test_one_salt_per_run(tmp_path):
     assert again and again != salts
 
 
+def test_fragment_scan_finds_a_partial_leak():
+    """The scan itself: a piece of a solution line is found even when the whole line is not there."""
+    fragments = ["round(base_share * 2, 2)"]
+    assert fragment_leaks(fragments, "share = ...", "x = base_share * 2") == ["base_share *"]
+    assert fragment_leaks(fragments, "share = ...", "share = ...") == []
+    assert fragment_leaks(fragments, "base_share * 2 is public", "base_share * 2") == []
+
+
+STRAY_MARKERS = {
+    "capitalised": ("code", "share = 0.62  # Solution"),
+    "annotated": ("code", "share = 0.62  # SOLUTION (from Q1)"),
+    "labelled_block": ("code", "# BEGIN SOLUTION q1\nshare = 0.62\n# END SOLUTION q1"),
+    "lower_case_comment": ("code", "# solution below\nshare = 0.62"),
+    "twice": ("code", "share = 0.62  # solution  # SOLUTION"),
+    "markdown_label": ("markdown", "**Solution:** the share is 0.62"),
+    "markdown_answer": ("markdown", "Answer: green"),
+    "markdown_heading": ("markdown", "## Solution"),
+}
+
+
+def test_prose_that_mentions_answers_is_not_a_label(tmp_path):
+    nb = fx.source_notebook()
+    nb.cells.insert(4, nbformat.v4.new_markdown_cell("Give your answer to 2 decimals; any\nanswer within 0.005 is accepted."))
+    path = tmp_path / "ch90_fixture.ipynb"
+    nbformat.write(nb, str(path))
+    assert assign.main([str(path), "--out", str(tmp_path / "out")]) == 0
+
+
+@pytest.mark.parametrize("case", sorted(STRAY_MARKERS))
+def test_stray_solution_mentions_are_refused(tmp_path, case, capsys):
+    kind, text = STRAY_MARKERS[case]
+    nb = fx.source_notebook()
+    cell = nbformat.v4.new_code_cell(text) if kind == "code" else nbformat.v4.new_markdown_cell(text)
+    nb.cells.insert(4, cell)
+    path = tmp_path / "ch90_fixture.ipynb"
+    nbformat.write(nb, str(path))
+    assert assign.main([str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "ch90_fixture" in err and "cell 5" in err and "line" in err  # counted from 1
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("problem", ["no_key", "unbalanced_begin", "unbalanced_end", "nested"])
 def test_malformed_sources_are_refused(tmp_path, problem, capsys):
     nb = fx.source_notebook()
@@ -205,3 +275,54 @@ def test_course_student_versions_run_and_report_missing(tmp_path, source):
     printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("output_type") == "stream")
     statuses = json.loads(printed.split("STATUS", 1)[1])
     assert statuses and set(statuses.values()) == {"missing"}
+
+
+# -- the published student versions (exercises/student/) ------------------------------------
+
+
+def test_published_student_versions_are_in_sync(tmp_path):
+    """exercises/student/ holds exactly what the regenerate command writes (deterministically)."""
+    assert assign.main(["--deterministic", "--out", str(tmp_path / "a"), *map(str, EXERCISES)]) == 0
+    assert assign.main(["--deterministic", "--out", str(tmp_path / "b"), *map(str, EXERCISES)]) == 0
+    fresh = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("*.ipynb")}
+    assert fresh == {p.name: p.read_bytes() for p in (tmp_path / "b").glob("*.ipynb")}, "output is not deterministic"
+    shipped = {p.name: p.read_bytes() for p in PUBLISHED.glob("*.ipynb")}
+    missing = sorted(set(fresh) - set(shipped))
+    extra = sorted(set(shipped) - set(fresh))
+    stale = sorted(name for name in set(fresh) & set(shipped) if fresh[name] != shipped[name])
+    assert not (missing or extra or stale), (
+        f"exercises/student/ is out of sync with exercises/ (missing: {missing}, no source: {extra}, "
+        f"stale: {stale}). Regenerate with:  {assign.REGENERATE}  (and delete the files without a source)")
+
+
+@pytest.mark.parametrize("source", EXERCISES, ids=lambda p: p.stem)
+def test_published_student_versions_have_no_leaks(source):
+    assert_no_leaks(source, PUBLISHED / source.name)
+
+
+def test_instructor_sources_say_at_the_top_that_they_hold_the_solutions():
+    """The first cell of every source warns that it holds the solutions, and students never get it."""
+    wanting = []
+    for source in EXERCISES:
+        nb = nbformat.read(source, as_version=4)
+        first = nb.cells[0]
+        if not ("instructor" in _tags(first) and "contains the solutions" in first.source.lower()):
+            wanting.append(source.name)
+    assert not wanting, (
+        "these instructor sources do not start with a cell tagged 'instructor' that says the notebook "
+        f"contains the solutions: {wanting}. Add as the first cell (markdown, tag 'instructor'): "
+        "\"**Instructor's source: this notebook contains the solutions and the answer key.** Students: open "
+        "the student version, exercises/student/<this file's name>, instead.\"")
+    for source in EXERCISES:
+        assert "contains the solutions" not in (PUBLISHED / source.name).read_text().lower()
+
+
+def test_exercises_page_reveals_nothing():
+    """The website's exercises page points to the student versions and shows no solution or key."""
+    page = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
+    assert "exercises/student" in page and "{tableofcontents}" in page
+    for source in EXERCISES:
+        fragments, patterns, hidden, public = secrets_of(nbformat.read(source, as_version=4))
+        assert not fragment_leaks(fragments, public, page)
+        assert not [h for h in hidden if h in page]
+        assert not [p.pattern for p in patterns if p.search(page)]

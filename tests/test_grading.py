@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from alliances.grading import assign, grade
-from alliances.grading.grade import discover, grade_folder, judge_answers, sanitise_id
+from alliances.grading.common import sanitise_id
+from alliances.grading.grade import grade_folder
 from alliances.grading.gradebook import gradebook_csv, gradescope_results
 from alliances.grading.sandbox import Limits, detect_mode
+from alliances.grading.scoring import judge_answers
+from alliances.grading.submissions import discover
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grading_fixtures as fx  # noqa: E402
@@ -54,7 +57,8 @@ def batch(tmp_path_factory):
     before = {p: p.read_bytes() for p in submissions.rglob("*") if p.is_file()}
     source_before = source.read_bytes()
     args = [str(submissions), "--out", str(out), "--exercises", str(exercises), "--workers", "2",
-            "--timeout", str(TIMEOUT), "--gradescope", "--no-progress"]
+            "--timeout", str(TIMEOUT), "--gradescope", "--no-progress",
+            "--memory-mb", "1024"]  # the memory bomb reaches the limit in half the time on a busy machine
     if not ISOLATED:
         args.append("--allow-weak-sandbox")
     assert grade.main(args) == 0
@@ -84,7 +88,8 @@ def test_batch_completes_with_a_row_per_submission(batch):
                 *fx.HOSTILE}
     assert set(batch["rows"]) == expected
     header = next(csv.reader((batch["out"] / "gradebook.csv").open(encoding="utf-8")))
-    assert header == ["student", "exercise", "q1", "q1-hidden", "q2", "q3", "total", "max_total", "status", "reason"]
+    assert header == ["student", "exercise", "q1", "q1-hidden", "q2", "q3", "total", "max_total", "status", "reason",
+                      "file"]
 
 
 def test_right_wrong_instructor_and_blank(batch):
@@ -135,7 +140,7 @@ def test_sandbox_uses_its_own_copy_of_the_package(batch):
     where = batch["results"]["whereami"]["answers"]["pick"].split("|")
     assert where[0] == "/course/lib/alliances/__init__.py"
     if MODE == "root-ns":
-        assert int(where[1]) >= 61000
+        assert int(where[1]) >= 200000
     assert score(batch, "whereami") == fx.MAX_TOTAL - 1  # pick holds the report, not a colour
 
 
@@ -233,7 +238,8 @@ def test_resume_and_regrade(tmp_path):
 
     assert run()["graded_now"] == 2
     # an interrupted run: one result lost, the gradebook gone; the next run redoes only that one
-    (out / "results" / f"ben__{fx.EXERCISE}.json").unlink()
+    [ben] = (out / "results").glob(f"ben__{fx.EXERCISE}__*.json")
+    ben.unlink()
     (out / "gradebook.csv").unlink()
     assert run()["graded_now"] == 1
     assert len(list(csv.DictReader((out / "gradebook.csv").open()))) == 2
@@ -255,7 +261,7 @@ def test_discover_layouts(tmp_path):
     assert sorted((s.student, s.exercise) for s in found) == [
         ("amy", "ch90_fixture"), ("dan", "ch90_fixture"), (sanitise_id("x y;$(id)"), "ch90_fixture")]
     assert sanitise_id("x y;$(id)").startswith("x_y_id-")
-    assert "link" in skipped and "amy/notes.txt" in skipped
+    assert "link (a symbolic link, not followed)" in skipped and "amy/notes.txt" in skipped
 
 
 def test_sanitise_id():
@@ -308,7 +314,9 @@ def test_weak_sandbox_is_refused_without_the_flag(tmp_path, monkeypatch, capsys)
     code = grade.main([str(submissions), "--out", str(tmp_path / "out"), "--exercises", str(exercises),
                        "--no-progress"])
     assert code == 2
-    assert "MAY READ" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # refused either way: without the flag, or (as root with a Python other uids cannot reach) outright
+    assert "MAY READ" in err or "submissions never run as root" in err
 
 
 def test_the_checking_package_is_copied_not_shared():

@@ -8,7 +8,11 @@ built-ins are unwrapped through the built-in's own method (``float.__float__(x)`
 
 from __future__ import annotations
 
+import decimal
+import fractions
 import math
+import re
+import unicodedata
 from typing import Any
 
 
@@ -64,7 +68,15 @@ def to_number(value: Any) -> float:
         return float(int.__int__(value))
     if issubclass(kind, float):
         number = float.__float__(value)
+    elif kind is fractions.Fraction:
+        number = fractions.Fraction.__float__(value)
+    elif kind is decimal.Decimal:
+        number = decimal.Decimal.__float__(value)
     else:
+        items = _sequence_items(value)
+        if items is not None and len(items) == 1:
+            raise AnswerTypeError(f"expected one number, but got a {kind.__name__} holding one value "
+                                  f"({describe(value)}): take the value out, e.g. with float(...) or .item().")
         raise AnswerTypeError(f"expected a number, but got {describe(value)}.")
     if math.isnan(number):
         raise AnswerTypeError(
@@ -77,10 +89,12 @@ def to_number(value: Any) -> float:
 
 
 def to_integer(value: Any) -> int:
+    """A whole number; a float within rounding error of one (11.999999999999998 from a sum) counts."""
     number = to_number(value)
-    if not number.is_integer():
+    nearest = round(number)
+    if abs(number - nearest) > 1e-9 * max(1.0, abs(number)):
         raise AnswerTypeError(f"expected a whole number, but got {number!r}.")
-    return int(number)
+    return int(nearest)
 
 
 def to_text(value: Any) -> str:
@@ -91,9 +105,42 @@ def to_text(value: Any) -> str:
     return normalise_text(str.__str__(value))
 
 
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212_/]+")
+_SPELLING = {
+    # US -> UK spellings of words a course on alliances uses; both sides of a comparison are folded
+    "defense": "defence", "defenses": "defences", "offense": "offence", "offenses": "offences",
+    "pretense": "pretence", "license": "licence", "center": "centre", "centers": "centres",
+    "centered": "centred", "theater": "theatre", "theaters": "theatres", "fiber": "fibre",
+    "liter": "litre", "meter": "metre", "meters": "metres", "program": "programme",
+    "programs": "programmes", "catalog": "catalogue", "dialog": "dialogue", "gray": "grey",
+    "judgment": "judgement", "enrollment": "enrolment", "fulfill": "fulfil", "aluminum": "aluminium",
+    "maneuver": "manoeuvre", "maneuvers": "manoeuvres",
+}
+_OUR = re.compile(r"\b(arm|behavi|col|endeav|fav|flav|harb|hon|hum|lab|neighb|rum|savi|vig|val|vap)or"
+                  r"(s|ed|ing|ite|ites|able|ably|hood|hoods|ful)?\b")
+_IZE = re.compile(r"\b(\w{2,}?)(i|y)z(e|es|ed|ing|ation|ations|er|ers)\b")
+_LL = re.compile(r"\b(travel|cancel|model|label|level|signal|counsel|fuel|total|channel)(ed|ing|er|ers)\b")
+_ARTICLE = re.compile(r"^(the|a|an) (?=\S)")
+
+
 def normalise_text(text: str) -> str:
-    """Case, surrounding spaces and repeated spaces do not matter in text answers."""
-    return " ".join(text.split()).casefold()
+    """Fold a text answer so that only its words count, not how they were typed.
+
+    Case, accents (NFKD: "protégé" = "protege"), hyphens, dashes, underscores and slashes (as
+    spaces: "Asia-Pacific" = "Asia Pacific"), other punctuation ("U.S." = "US"), spacing, a
+    leading article ("the protégé" = "protégé") and common US/UK spellings (defense/defence,
+    -ize/-ise, -yze/-yse, center/centre, program/programme, -or/-our, -l-/-ll-) do not matter.
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = _SEPARATORS.sub(" ", text)
+    text = "".join(ch for ch in text if ch == " " or not unicodedata.category(ch).startswith(("P", "C")))
+    text = " ".join(text.split())
+    text = _OUR.sub(lambda m: f"{m[1]}our{m[2] or ''}", text)
+    text = _IZE.sub(lambda m: f"{m[1]}{m[2]}s{m[3]}", text)
+    text = _LL.sub(lambda m: f"{m[1]}l{m[2]}", text)
+    text = " ".join(_SPELLING.get(word, word) for word in text.split())
+    return _ARTICLE.sub("", text)
 
 
 def to_bool(value: Any) -> bool:
@@ -138,6 +185,10 @@ def to_jsonable(value: Any, depth: int = 0) -> Any:
         return int.__int__(value)
     if issubclass(kind, float):
         return float.__float__(value)
+    if kind is fractions.Fraction:
+        return fractions.Fraction.__float__(value)
+    if kind is decimal.Decimal:
+        return decimal.Decimal.__float__(value)
     if issubclass(kind, str):
         return str.__str__(value)[:10_000]
     items = _sequence_items(value)

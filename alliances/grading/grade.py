@@ -1,254 +1,64 @@
-"""Batch grading: ``alliances-grade SUBMISSIONS_DIR --out grading-output/``.
+"""Batch grading: ``alliances-grade SUBMISSIONS_DIR --out grading-output/`` (orchestration only).
 
-For each submission, the trusted process (this one):
+1. :mod:`alliances.grading.submissions` finds every ``*.ipynb`` entry, reading only regular files
+   (others get a row saying what they are) and spotting conflicts (several files for one student
+   and exercise: all graded, the newest counts);
+2. :mod:`alliances.grading.scoring` grades each one: the answer key read (never run) from the
+   instructor's source, the notebook run in a :class:`~alliances.grading.sandbox.Sandbox`, the
+   answers judged here; results are saved in ``results/`` as they come;
+3. :mod:`alliances.grading.gradebook` rebuilds the gradebook, feedback and Gradescope files, and
+   every file this run wrote is checked afterwards (a change made behind the grader's back is
+   undone and reported).
 
-1. identifies the student (folder name, or the prefix of ``<student>__<exercise>.ipynb``) and the
-   exercise (the file name's stem, else ``metadata.alliances.exercise``), sanitising both;
-2. reads the instructor's source ``<exercises>/<exercise>.ipynb`` and parses its answer key with
-   ``answer_key_from_source`` (never executes it) to get the answer variable names;
-3. runs the submission in a fresh sandbox process (:mod:`alliances.grading.sandbox`) asking only
-   for those names, and receives their plain-data values;
-4. judges every question, hidden ones included, with ``judge()`` here, and writes
-   ``results/<student>__<exercise>.json`` atomically.
-
-Submissions whose result file already matches the submission's SHA-256 and the answer key are
-skipped unless ``--regrade``; the gradebook, feedback and Gradescope files are rebuilt from the
-result files at the end (see :mod:`alliances.grading.gradebook`).
-
-Partial runs: the sandbox reports the answer variables after every cell, so a submission that
-times out, exits or crashes is graded on the values it had when its last completed cell ended;
-questions whose variable did not exist by then score 0 with a message saying why.
+Submissions whose result already matches the file's SHA-256 and the answer key are skipped unless
+``--regrade``. A submission that times out, exits or crashes is graded on the answer values it had
+after its last completed cell.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
-import hashlib
 import json
 import os
 import queue
-import re
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
-from alliances.checking import Result, judge
-from alliances.checking.plain import from_jsonable
-from alliances.grading.gradebook import result_path, write_atomically, write_outputs
-from alliances.grading.notebooks import FormatError, read_answer_key
+from alliances.grading.common import default_exercises_dir, write_atomically
+from alliances.grading.gradebook import result_path, write_outputs
+from alliances.grading.notebooks import FormatError
 from alliances.grading.sandbox import Limits, Sandbox, SandboxError
-
-MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
-STATUS = {"finished": "graded", "timed out": "timed out", "crashed": "crashed"}
-
-
-def sanitise_id(text: str, limit: int = 64) -> str:
-    """A safe file-name component: letters, digits, ``.``, ``_``, ``-``; never empty, ``.`` or ``..``.
-
-    When anything had to change, a short hash of the original keeps distinct ids distinct.
-    """
-    clean = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._-")[:limit] or "unnamed"
-    if clean != text:
-        clean = f"{clean}-{hashlib.sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
-    return clean
+from alliances.grading.scoring import Exercises, grade_submission
+from alliances.grading.submissions import Submission, counting_submissions, discover
 
 
-@dataclass
-class Submission:
-    path: Path
-    student: str
-    exercise: str
-    label: str  # path relative to the submissions folder, for messages
-
-
-def _exercise_from_metadata(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return None
-        data = json.loads(path.read_bytes())
-        name = data.get("metadata", {}).get("alliances", {}).get("exercise")
-        return name if isinstance(name, str) else None
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return None
-
-
-def _exercise_name(path: Path, stem: str, known: set[str]) -> str:
-    if stem in known:
-        return stem
-    return _exercise_from_metadata(path) or stem
-
-
-def discover(submissions_dir: Path, known_exercises: set[str]) -> tuple[list[Submission], list[str]]:
-    """Every submission under ``submissions_dir``; also the names of entries that were skipped."""
-    found, skipped = [], []
-    for entry in sorted(submissions_dir.iterdir()):
-        if entry.name.startswith(".") or entry.is_symlink():
-            skipped.append(entry.name)
-            continue
-        if entry.is_dir():
-            for item in sorted(entry.iterdir()):
-                if item.name.startswith(".") or item.suffix != ".ipynb":
-                    if not item.name.startswith("."):
-                        skipped.append(f"{entry.name}/{item.name}")
-                    continue
-                found.append(Submission(item, sanitise_id(entry.name),
-                                        sanitise_id(_exercise_name(item, item.stem, known_exercises)),
-                                        f"{entry.name}/{item.name}"))
-        elif entry.suffix == ".ipynb" and "__" in entry.stem:
-            student, stem = entry.stem.split("__", 1)
-            found.append(Submission(entry, sanitise_id(student),
-                                    sanitise_id(_exercise_name(entry, stem, known_exercises)), entry.name))
-        else:
-            skipped.append(entry.name)
-    return found, skipped
-
-
-class Exercises:
-    """The instructor's answer keys, read (never executed) from the source notebooks."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.names = {p.stem for p in folder.glob("*.ipynb")}
-        self._keys: dict[str, tuple[dict, str]] = {}
-
-    def key(self, exercise: str) -> tuple[dict, str] | None:
-        if exercise not in self.names:
-            return None
-        if exercise not in self._keys:
-            key = read_answer_key(self.folder / f"{exercise}.ipynb")
-            digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=repr).encode()).hexdigest()
-            self._keys[exercise] = (key, digest)
-        return self._keys[exercise]
-
-
-def read_submission(path: Path) -> tuple[str | None, list[str] | None, str]:
-    """(notebook text, code-cell sources, problem): the trusted, non-executing read of a submission."""
-    try:
-        if not path.is_file() or path.is_symlink():
-            return None, None, "not a regular file"
-        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            return None, None, f"the file is larger than {MAX_NOTEBOOK_BYTES // 1024 ** 2} MB"
-        text = path.read_bytes().decode("utf-8")
-        nb = nbformat.reads(text, as_version=4)
-    except UnicodeDecodeError:
-        return None, None, "the file is not UTF-8 text, so not a notebook"
-    except Exception as exc:  # NotJSONError, validation or conversion errors, RecursionError...
-        return None, None, f"the file is not a readable Jupyter notebook ({type(exc).__name__})"
-    cells = nb.get("cells")
-    if not isinstance(cells, list):
-        return None, None, "the notebook has no list of cells"
-    sources = []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if not isinstance(source, str):
-            return None, None, "a code cell's source is not text"
-        sources.append(source)
-    return text, sources, ""
-
-
-def judge_answers(key: dict, answers: dict | None, run_status: str) -> list[dict]:
-    questions = []
-    for question_id, spec in key.items():
-        name = spec["answer"]
-        points = float(spec.get("points", 1))
-        if answers is not None and name in answers:
-            result = judge(question_id, spec, from_jsonable(answers[name]))
-        elif answers is None:
-            result = Result(question_id, "missing", "the notebook could not be run.", 0.0, points)
-        elif run_status == "graded":
-            result = Result(question_id, "missing",
-                            f"no variable called `{name}` was defined when your notebook finished: store "
-                            f"your answer in `{name}` (exact spelling) and run every cell.", 0.0, points)
-        else:
-            result = Result(question_id, "missing",
-                            f"`{name}` was not defined before your notebook stopped ({run_status}).", 0.0, points)
-        questions.append({"id": question_id, "status": result.status, "points": result.points,
-                          "max_points": result.max_points, "message": result.message,
-                          "hidden": bool(spec.get("hidden"))})
-    return questions
-
-
-def _stored_answers(answers: dict) -> dict:
-    out = {}
-    for name, value in answers.items():
-        text = json.dumps(value)
-        out[name] = value if len(text) <= 2000 else {"__unsupported__": "too long to store"}
-    return out
-
-
-def grade_submission(submission: Submission, exercises: Exercises, sandbox: Sandbox | None, slot: int,
-                     sha: str) -> dict:
-    """Grade one submission in the trusted process; returns the result record."""
-    started = time.monotonic()
-    record = {"student": submission.student, "exercise": submission.exercise, "submission": submission.label,
-              "sha256": sha, "key_sha256": None, "status": "invalid notebook", "reason": "",
-              "questions": [], "total": 0.0, "max_total": 0.0, "answers": {}, "cell_errors": [],
-              "output_tail": "", "sandbox": sandbox.mode if sandbox else None}
-    try:
-        found = exercises.key(submission.exercise)
-    except FormatError as exc:
-        record.update(status="error", reason=f"the instructor's source notebook is malformed: {exc}")
-        return _finish(record, started)
-    if found is None:
-        record["reason"] = (f"there is no exercise called {submission.exercise!r} "
-                            f"(known: {', '.join(sorted(exercises.names)) or 'none'})")
-        return _finish(record, started)
-    key, key_sha = found
-    record["key_sha256"] = key_sha
-    text, cells, problem = read_submission(submission.path)
-    if text is None:
-        record["reason"] = problem
-        record["questions"] = judge_answers(key, None, "invalid notebook")
-        return _finish(record, started)
-    names = sorted({spec["answer"] for spec in key.values()})
-    outcome = sandbox.run(cells, names, text, slot=slot)
-    status = STATUS[outcome.status]
-    record.update(status=status, answers=_stored_answers(outcome.answers), cell_errors=outcome.cell_errors,
-                  output_tail=outcome.output_tail[-2000:])
-    reason = outcome.reason
-    if outcome.cell_errors and status == "graded":
-        shown = ", ".join(f"cell {i + 1} ({e})" for i, e in outcome.cell_errors[:5])
-        reason = f"{len(outcome.cell_errors)} code cell(s) raised an error: {shown}"
-    record["reason"] = reason
-    record["questions"] = judge_answers(key, outcome.answers, status)
-    return _finish(record, started)
-
-
-def _finish(record: dict, started: float) -> dict:
-    record["total"] = round(sum(q["points"] for q in record["questions"]), 6)
-    record["max_total"] = round(sum(q["max_points"] for q in record["questions"]), 6)
-    record["duration_s"] = round(time.monotonic() - started, 3)
-    record["graded_at"] = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    return record
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return "unreadable"
-    return digest.hexdigest()
-
-
-def is_done(out_dir: Path, submission: Submission, sha: str, key_sha: str | None) -> bool:
-    path = result_path(out_dir, submission.student, submission.exercise)
+def is_done(out_dir: Path, submission: Submission, key_sha: str | None) -> bool:
+    path = result_path(out_dir, submission.key)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return data.get("sha256") == sha and data.get("key_sha256") == key_sha and data.get("status") != "error"
+    return (bool(submission.sha256) and data.get("sha256") == submission.sha256
+            and data.get("key_sha256") == key_sha and data.get("status") != "error")
+
+
+def _needs_sandbox(submission: Submission, exercises: Exercises) -> bool:
+    return not submission.problem and submission.exercise in exercises.names
+
+
+def _conflicts(submissions: list[Submission]) -> dict[str, dict]:
+    counting = counting_submissions(submissions)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for submission in submissions:
+        groups.setdefault((submission.student, submission.exercise), []).append(submission.label)
+    out = {}
+    for submission in submissions:
+        files = groups[(submission.student, submission.exercise)]
+        if len(files) > 1:
+            chosen = counting[(submission.student, submission.exercise)]
+            out[submission.key] = {"counts": chosen is submission, "counting": chosen.label, "files": sorted(files)}
+    return out
 
 
 def grade_folder(submissions_dir: Path, out_dir: Path, exercises_dir: Path, workers: int | None = None,
@@ -261,38 +71,59 @@ def grade_folder(submissions_dir: Path, out_dir: Path, exercises_dir: Path, work
     for name in skipped:
         log(f"skipped {name} (not a notebook submission)")
     (out_dir / "results").mkdir(parents=True, exist_ok=True)
-    todo = []
+    conflicts = _conflicts(submissions)
+    mine: dict[Path, str] = {}   # every file this run wrote, to check at the end
+
+    def save(record: dict) -> None:
+        submission_key = record["key"]
+        if submission_key in conflicts:
+            record["conflict"] = conflicts[submission_key]
+        else:
+            record.pop("conflict", None)
+        path, text = result_path(out_dir, submission_key), json.dumps(record, indent=1) + "\n"
+        write_atomically(path, text)
+        mine[path] = text
+
+    todo, direct, kept = [], [], 0
     for submission in submissions:
-        sha = file_sha256(submission.path)
         try:
             found = exercises.key(submission.exercise)
         except FormatError:
             found = None
-        key_sha = found[1] if found else None
-        if not regrade and is_done(out_dir, submission, sha, key_sha):
+        if not regrade and is_done(out_dir, submission, found[1] if found else None):
+            kept += 1
+            path = result_path(out_dir, submission.key)
+            record = json.loads(path.read_text(encoding="utf-8"))
+            if record.get("conflict") != conflicts.get(submission.key):
+                save(record)
             continue
-        todo.append((submission, sha))
-    counts = {"submissions": len(submissions), "graded_now": len(todo), "skipped": len(submissions) - len(todo)}
+        (todo if _needs_sandbox(submission, exercises) else direct).append(submission)
+    for submission in direct:  # unreadable files, unknown exercises: no sandbox needed
+        save(grade_submission(submission, exercises, None, 0))
+    counts = {"submissions": len(submissions), "graded_now": len(todo) + len(direct), "skipped": kept,
+              "conflicts": sorted({f"{s.student}/{s.exercise}" for s in submissions if s.key in conflicts}),
+              "unreadable": sorted(s.label for s in submissions if s.problem)}
+    sandbox_mode = None
     if todo:
         workers = max(1, workers or os.cpu_count() or 1)
         secrets = [exercises_dir, submissions_dir, out_dir]
         with Sandbox(secrets, limits=limits or Limits(), allow_weak=allow_weak) as sandbox:
+            sandbox_mode = sandbox.mode
             if sandbox.warning:
                 log(f"WARNING: {sandbox.warning}")
             slots: queue.Queue[int] = queue.Queue()
             for slot in range(workers):
                 slots.put(slot)
 
-            def task(submission: Submission, sha: str) -> dict:
+            def task(submission: Submission) -> dict:
                 slot = slots.get()
                 try:
-                    record = grade_submission(submission, exercises, sandbox, slot, sha)
+                    record = grade_submission(submission, exercises, sandbox, slot)
                 finally:
                     slots.put(slot)
                 if sandbox.stopping:  # interrupted: this run was cut short by us, not by the student
                     raise KeyboardInterrupt
-                write_atomically(result_path(out_dir, submission.student, submission.exercise),
-                                 json.dumps(record, indent=1) + "\n")
+                save(record)
                 return record
 
             bar = None
@@ -302,7 +133,7 @@ def grade_folder(submissions_dir: Path, out_dir: Path, exercises_dir: Path, work
                 bar = tqdm(total=len(todo), file=sys.stderr, unit="nb", desc="grading")
             pool = ThreadPoolExecutor(max_workers=workers)
             try:
-                futures = {pool.submit(task, s, sha): s for s, sha in todo}
+                futures = {pool.submit(task, s): s for s in todo}
                 for future in as_completed(futures):
                     submission = futures[future]
                     try:
@@ -321,15 +152,30 @@ def grade_folder(submissions_dir: Path, out_dir: Path, exercises_dir: Path, work
                 pool.shutdown(wait=True, cancel_futures=True)
                 if bar:
                     bar.close()
-    results = write_outputs(out_dir, gradescope=gradescope)
+            counts["swept"], counts["leftovers"] = sandbox.swept, list(sandbox.leftovers)
+    counts["tampered"] = _verify(mine, log)
+    results, written = write_outputs(out_dir, {s.key for s in submissions}, gradescope=gradescope)
+    counts["tampered"] += _verify(written, log)
     counts["rows"] = len(results)
+    counts["sandbox"] = sandbox_mode
+    for pair in counts["conflicts"]:
+        log(f"conflict: several files for {pair}; all are in the gradebook, the newest counts")
     return counts
 
 
-def default_exercises_dir() -> Path:
-    from alliances.grading.assign import default_exercises_dir as default
-
-    return default()
+def _verify(written: dict[Path, str], log) -> list[str]:
+    """Files this run wrote that no longer hold what it wrote: rewritten, and reported."""
+    changed = []
+    for path, text in written.items():
+        try:
+            same = path.read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if not same:
+            changed.append(str(path))
+            write_atomically(path, text)
+            log(f"WARNING: {path} was changed by something other than the grader; rewritten")
+    return changed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -375,6 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     print(f"{counts['submissions']} submissions: {counts['graded_now']} graded now, {counts['skipped']} "
           f"already graded; gradebook: {out / 'gradebook.csv'} ({counts['rows']} rows)")
+    if counts["unreadable"]:
+        print(f"unreadable files ({len(counts['unreadable'])}, each has a row): {', '.join(counts['unreadable'])}")
+    if counts["conflicts"]:
+        print(f"conflicts ({len(counts['conflicts'])}; every file has a row, the newest counts): "
+              f"{', '.join(counts['conflicts'])}")
     return 0
 
 

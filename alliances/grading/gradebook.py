@@ -1,9 +1,10 @@
 """The grader's outputs, all rebuilt from the per-submission result files in ``results/``.
 
-* ``gradebook.csv``: one row per submission (student, exercise, one column per question id,
-  total, max_total, status, reason); plain UTF-8 CSV with a header row, ready for an LMS import.
+* ``gradebook.csv``: one row per submitted file (student, exercise, one column per question id,
+  total, max_total, status, reason, file); plain UTF-8 CSV with a header row, ready for an LMS
+  import. Files of one student and exercise that do not count (a conflict) have status ``conflict``.
 * ``feedback/<student>/<exercise>.md``: per question, the same messages as ``check`` (hidden
-  checks only say passed or failed).
+  checks only say passed or failed); a file that does not count gets ``<exercise>.not-counted-<id>.md``.
 * ``gradescope/<student>/<exercise>/results.json`` (optional): Gradescope's autograder format.
 
 Only the trusted process writes here, each file atomically (temporary file + ``os.replace``).
@@ -15,42 +16,46 @@ import csv
 import html
 import io
 import json
-import os
-import tempfile
 from pathlib import Path
+
+from alliances.grading.common import sanitise_id, write_atomically
 
 STATUS_ICONS = {"correct": "✅", "incorrect": "❌", "missing": "✏️", "invalid": "⚠️"}
 
 
-def write_atomically(path: Path, text: str) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def result_path(out_dir: Path, key: str) -> Path:
+    return Path(out_dir) / "results" / f"{key}.json"
 
 
-def result_path(out_dir: Path, student: str, exercise: str) -> Path:
-    return Path(out_dir) / "results" / f"{student}__{exercise}.json"
-
-
-def load_results(out_dir: Path) -> list[dict]:
+def load_results(out_dir: Path, keys: set[str] | None = None) -> list[dict]:
+    """The saved results (only those of ``keys``, the files submitted now, when given)."""
     results = []
     for path in sorted((Path(out_dir) / "results").glob("*.json")):
+        if keys is not None and path.stem not in keys:
+            continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and {"student", "exercise", "questions", "status"} <= set(data):
             results.append(data)
-    return sorted(results, key=lambda r: (r["student"], r["exercise"]))
+    return sorted(results, key=lambda r: (r["student"], r["exercise"], r.get("submission", "")))
+
+
+def shown_status(result: dict) -> tuple[str, str]:
+    """(status, reason) as the gradebook shows them, conflicts included."""
+    status, reason = result["status"], result.get("reason", "")
+    conflict = result.get("conflict")
+    if not conflict:
+        return status, reason
+    others = ", ".join(f for f in conflict["files"] if f != result.get("submission"))
+    if conflict["counts"]:
+        note = (f"conflict: {len(conflict['files'])} files for this student and exercise; this one counts "
+                f"(the newest); also submitted: {others}")
+        return status, note + (f". {reason}" if reason else "")
+    note = (f"not counted: {conflict['counting']} counts for this student and exercise (the newest of "
+            f"{len(conflict['files'])} files); this file was {status}")
+    return "conflict", note + (f": {reason}" if reason else "")
 
 
 def _points(value: float) -> str:
@@ -71,22 +76,24 @@ def gradebook_csv(results: list[dict]) -> str:
                 question_ids.append(question["id"])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "exercise", *question_ids, "total", "max_total", "status", "reason"])
+    writer.writerow(["student", "exercise", *question_ids, "total", "max_total", "status", "reason", "file"])
     for result in results:
         points = {q["id"]: _points(q["points"]) for q in result["questions"]}
+        status, reason = shown_status(result)
         writer.writerow([_cell(result["student"]), _cell(result["exercise"]),
                          *[points.get(q, "") for q in question_ids],
                          _points(result["total"]), _points(result["max_total"]),
-                         result["status"], _cell(result.get("reason", ""))])
+                         status, _cell(reason), _cell(result.get("submission", ""))])
     return buffer.getvalue()
 
 
 def feedback_markdown(result: dict) -> str:
+    status, reason = shown_status(result)
     lines = [f"# Feedback on {result['exercise']}", "",
              f"Student: {result['student']}  ", f"Score: **{_points(result['total'])} / "
-             f"{_points(result['max_total'])}**  ", f"Status: {result['status']}", ""]
-    if result.get("reason"):
-        lines += [html.escape(result["reason"], quote=False), ""]
+             f"{_points(result['max_total'])}**  ", f"Status: {status}", ""]
+    if reason:
+        lines += [html.escape(reason, quote=False), ""]
     lines += ["## Questions", ""]
     for question in result["questions"]:
         score = f"{_points(question['points'])}/{_points(question['max_points'])}"
@@ -113,21 +120,29 @@ def gradescope_results(result: dict) -> dict:
             output, visibility = question["message"], "visible"
         tests.append({"name": question["id"], "score": question["points"], "max_score": question["max_points"],
                       "status": "passed" if passed else "failed", "output": output, "visibility": visibility})
-    summary = f"Status: {result['status']}." + (f" {result['reason']}" if result.get("reason") else "")
+    status, reason = shown_status(result)
+    summary = f"Status: {status}." + (f" {reason}" if reason else "")
     return {"score": result["total"], "output": summary, "stdout_visibility": "hidden", "tests": tests}
 
 
-def write_outputs(out_dir: Path, gradescope: bool = False) -> list[dict]:
-    """Rebuild every output from ``results/``; returns the results."""
+def write_outputs(out_dir: Path, keys: set[str] | None = None, gradescope: bool = False) -> tuple[list[dict], dict]:
+    """Rebuild every output from ``results/``; returns the results and {path: text written}."""
     out_dir = Path(out_dir)
-    from alliances.grading.grade import sanitise_id
+    results = load_results(out_dir, keys)
+    written: dict[Path, str] = {}
 
-    results = load_results(out_dir)
+    def write(path: Path, text: str) -> None:
+        write_atomically(path, text)
+        written[path] = text
+
     for result in results:
         student, exercise = sanitise_id(str(result["student"])), sanitise_id(str(result["exercise"]))
-        write_atomically(out_dir / "feedback" / student / f"{exercise}.md", feedback_markdown(result))
-        if gradescope:
-            write_atomically(out_dir / "gradescope" / student / exercise / "results.json",
-                             json.dumps(gradescope_results(result), indent=2) + "\n")
-    write_atomically(out_dir / "gradebook.csv", gradebook_csv(results))
-    return results
+        conflict = result.get("conflict")
+        counts = not conflict or conflict["counts"]
+        name = exercise if counts else f"{exercise}.not-counted-{str(result.get('key', ''))[-8:]}"
+        write(out_dir / "feedback" / student / f"{name}.md", feedback_markdown(result))
+        if gradescope and counts:
+            write(out_dir / "gradescope" / student / exercise / "results.json",
+                  json.dumps(gradescope_results(result), indent=2) + "\n")
+    write(out_dir / "gradebook.csv", gradebook_csv(results))
+    return results, written

@@ -25,9 +25,11 @@ import os
 import sys
 from pathlib import Path
 
-from alliances.grading.gradebook import gradescope_results, write_atomically
-from alliances.grading.grade import Exercises, Submission, file_sha256, grade_submission, sanitise_id
+from alliances.grading.common import write_atomically
+from alliances.grading.gradebook import gradescope_results
 from alliances.grading.sandbox import Limits, Sandbox, SandboxError, detect_mode
+from alliances.grading.scoring import Exercises, grade_submission
+from alliances.grading.submissions import _candidate
 
 
 def _harden(folder: Path) -> None:
@@ -57,18 +59,16 @@ def run_autograder(submission_dir: str | Path = "/autograder/submission",
         results = {"score": 0, "output": "No .ipynb notebook was found in your submission.", "tests": []}
         write_atomically(results_path, json.dumps(results, indent=2) + "\n")
         return results
-    name = exercise or (chosen.stem if chosen.stem in exercises.names else None)
-    if name is None:
-        from alliances.grading.grade import _exercise_from_metadata
-
-        name = _exercise_from_metadata(chosen) or chosen.stem
-    submission = Submission(chosen, "gradescope", sanitise_id(name), chosen.name)
+    submission = _candidate(chosen, "gradescope", exercise or chosen.stem, chosen.name,
+                            exercises.names | ({exercise} if exercise else set()))
     if harden and detect_mode() == "weak":
-        exercises.key(submission.exercise)  # read the key first, then lock the folder
+        exercises.key(submission.exercise)  # read the key first, then lock the folders
         _harden(exercises_dir)
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        _harden(results_path.parent)  # the weak sandbox refuses to run while its uid could read these
     try:
         with Sandbox([exercises_dir, results_path.parent], limits=Limits(timeout=timeout), allow_weak=True) as sandbox:
-            record = grade_submission(submission, exercises, sandbox, 0, file_sha256(chosen))
+            record = grade_submission(submission, exercises, sandbox, 0)
             if sandbox.warning:
                 print(f"WARNING: {sandbox.warning}", file=sys.stderr)
     except SandboxError as exc:

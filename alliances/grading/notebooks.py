@@ -13,6 +13,11 @@ Solution markers (see ``exercises/README.md``):
   ``_Write your answer here._``);
 * a cell tagged ``instructor`` is removed;
 * the cell tagged ``answer-key`` becomes the public key (salted digests, no hidden questions).
+
+Any other line that mentions a solution (``# Solution``, ``# SOLUTION (from Q1)``,
+``# BEGIN SOLUTION q1``, a markdown line starting "Solution:" or "Answer:") is refused with a
+:class:`FormatError` naming the notebook, cell and line: a marker spelt slightly wrong would
+otherwise leave the solution in the student version.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 
 import nbformat
 
-from alliances.checking import answer_key_from_source, public_question
+from alliances.checking import answer_key_from_source, public_key
 
 ANSWER_KEY_TAG = "answer-key"
 SOLUTION_TAG = "solution"
@@ -40,6 +45,10 @@ MARKDOWN_PLACEHOLDER = "_Write your answer here._"
 _SOLUTION_SUFFIX = re.compile(r"#\s*SOLUTION\s*$")
 _BEGIN = re.compile(r"^(\s*)#\s*BEGIN SOLUTION\s*$")
 _END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
+_MENTION = re.compile(r"solution", re.IGNORECASE)
+# a markdown line that labels a solution: "Solution: ...", "**Answer:** ...", a heading "## Solution"
+_MARKDOWN_LABEL = re.compile(r"^[\s>*_`-]*(solutions?|answers?)\s*(\*\*|__|\*|_)?\s*:|^\s*#+\s*(solutions?|answers?)\s*$",
+                             re.IGNORECASE)
 
 
 class FormatError(ValueError):
@@ -158,6 +167,9 @@ def strip_solution_code(source: str, answer_names: set[str] | frozenset[str] = f
             block.append(line)
             continue
         if _SOLUTION_SUFFIX.search(line):
+            if _MENTION.search(_SOLUTION_SUFFIX.sub("", line)):
+                raise FormatError(f"{name}, line {number}: this line mentions a solution twice; "
+                                  f"only one '# SOLUTION' marker at its end is recognised: {line.strip()[:80]!r}")
             code = _SOLUTION_SUFFIX.sub("", line).rstrip()
             split = _assignment_split(code)
             lead = line[: len(line) - len(line.lstrip())]
@@ -166,25 +178,45 @@ def strip_solution_code(source: str, answer_names: set[str] | frozenset[str] = f
             else:
                 out.append(f"{code[:split].rstrip()} = ...")
             continue
+        if _MENTION.search(line):
+            raise FormatError(
+                f"{name}, line {number}: the line mentions a solution but is not a recognised marker "
+                f"({line.strip()[:80]!r}); use '# SOLUTION' at the end of the line, or '# BEGIN SOLUTION' / "
+                "'# END SOLUTION' alone on their lines (exact spelling, capitals), or tag the cell 'solution'")
         out.append(line)
     if block is not None:
         raise FormatError(f"{name}: '# BEGIN SOLUTION' without a matching '# END SOLUTION'")
     return "\n".join(out)
 
 
+def check_markdown(source: str, name: str = "cell") -> None:
+    """Refuse a markdown line that labels a solution or an answer (it would reach students as is)."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if _MARKDOWN_LABEL.match(line):
+            raise FormatError(f"{name}, line {number}: this markdown line looks like a solution or answer "
+                              f"({line.strip()[:80]!r}); tag the cell 'solution' or 'instructor' so that it is "
+                              "removed from student versions")
+
+
 def public_key_source(key: dict[str, dict], salt: str) -> str:
-    """The student version of the answer-key cell: salted digests, hidden questions removed."""
+    """The student version of the answer-key cell: salted digests, hidden questions removed (only
+    their count is kept, so ``check`` can say that the grader checks more)."""
     lines = ["from alliances.checking import Checker", "", "check = Checker({"]
-    for question_id, spec in key.items():
-        if spec.get("hidden"):
-            continue
-        lines.append(f"    {question_id!r}: {public_question(spec, salt)!r},")
+    for question_id, public in public_key(key, salt).items():
+        lines.append(f"    {question_id!r}: {public!r},")
     lines.append("})")
     return "\n".join(lines)
 
 
 def new_salt() -> str:
     return secrets.token_hex(8)
+
+
+def stable_salt(exercise: str) -> str:
+    """The salt of a published student version: fixed per exercise, so regenerating changes nothing."""
+    import hashlib
+
+    return hashlib.sha256(f"alliances published student version|{exercise}".encode()).hexdigest()[:16]
 
 
 def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None = None) -> nbformat.NotebookNode:
@@ -196,7 +228,7 @@ def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None =
     cells = []
     for number, cell in enumerate(nb.cells):
         cell_tags = tags(cell)
-        where = f"{exercise}, cell {number}"
+        where = f"{exercise}, cell {number + 1}"
         if INSTRUCTOR_TAG in cell_tags:
             continue
         new = copy.deepcopy(cell)
@@ -212,6 +244,8 @@ def student_version(nb: nbformat.NotebookNode, exercise: str, salt: str | None =
                 del new.metadata["tags"]
         elif cell.cell_type == "code":
             new.source = strip_solution_code(cell.source, answer_names, where)
+        else:
+            check_markdown(cell.source, where)
         if new.cell_type == "code":
             new.outputs = []
             new.execution_count = None

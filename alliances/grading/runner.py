@@ -1,9 +1,12 @@
 """The code that runs INSIDE the grading sandbox, for one submission, in a fresh process.
 
-Started by :mod:`alliances.grading.sandbox` as ``python -I -S runner.py`` (from a copy of the
-package), possibly as PID 1 of new mount, network and PID namespaces. It is standard-library only
-until isolation is in place; afterwards it imports IPython and ``alliances.checking.plain`` from
-the sandbox's own copy of the package.
+Started by :mod:`alliances.grading.sandbox` as ``python -I -S runner.py`` from the run's own copy
+of the package, as PID 1 of new mount, network, PID, IPC and UTS namespaces where the machine
+allows them. That first process sets up the file tree and then only *supervises*: it forks the
+worker, which drops every capability (and root, where another uid exists) before it reads a
+single cell, and when the worker ends it exits, which makes the kernel kill whatever the
+submission left running in the namespace. The runner is standard-library only until isolation is
+in place; the worker then imports IPython and ``alliances.checking.plain`` from the run's copy.
 
 Protocol (nothing here is trusted by the parent):
 
@@ -44,6 +47,11 @@ class SoftTimeout(BaseException):
 
 # -- isolation (runs as root inside the new namespaces, before any submission code) ---------
 
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_SECUREBITS, PR_CAP_AMBIENT = 1, 4, 24, 28, 47
+# SECBIT_NOROOT(+LOCKED) | SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE(+LOCKED):
+# uid 0 gains no capabilities from execve, and nothing can turn that off again
+SECUREBITS = 1 | 2 | 32 | 64 | 128
+
 
 def _libc():
     import ctypes
@@ -60,6 +68,7 @@ def _mount(source, target, fstype, flags, data=None):
 
 
 def _remount_readonly(target, extra=MS_NOSUID | MS_NODEV):
+    """Make a bind mount read-only, or raise: a run never starts with a writable shared folder."""
     flags = MS_REMOUNT | MS_BIND | MS_RDONLY
     try:
         _mount(None, target, None, flags | extra)
@@ -67,16 +76,9 @@ def _remount_readonly(target, extra=MS_NOSUID | MS_NODEV):
     except OSError:
         pass
     # in a user namespace, flags locked by the outer mount must be kept: copy them
-    locked = 0
-    try:
-        f_flag = os.statvfs(target).f_flag
-        locked = sum(ms for st, ms in STATVFS_TO_MS if f_flag & st)
-    except OSError:
-        pass
-    try:
-        _mount(None, target, None, flags | locked | (extra & ~MS_NOEXEC))
-    except OSError:
-        pass  # best effort: files stay protected by ownership/permissions
+    f_flag = os.statvfs(target).f_flag
+    locked = sum(ms for st, ms in STATVFS_TO_MS if f_flag & st)
+    _mount(None, target, None, flags | locked | (extra & ~MS_NOEXEC))
 
 
 def _pivot_root(new_root, put_old):
@@ -91,11 +93,22 @@ def _pivot_root(new_root, put_old):
 
 
 def isolate(config):
-    """Build a new root holding only what the run needs, pivot into it, then drop privileges."""
+    """Build a new root holding only what the run needs, and pivot into it (privileges kept for now).
+
+    Scratch tmpfs mounts come first, so a Python installation under /tmp or /home is bound on top
+    of them rather than hidden by them; every bind is then made read-only, or the run stops.
+    """
     root = config["new_root"]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    for bind in config["binds"]:
+    home = root + config["home"]
+    uid, gid = config.get("uid"), config.get("gid")
+    owner = f",uid={uid},gid={gid}" if uid is not None else ""
+    for extra, options in (("/tmp", "size=64m,mode=1777"), ("/dev/shm", "size=16m,mode=1777"),
+                           (config["home"], f"size={config['home_size']},mode=700{owner}")):
+        os.makedirs(root + extra, exist_ok=True)
+        _mount("tmpfs", root + extra, "tmpfs", MS_NOSUID | MS_NODEV, options)
+    for bind in sorted(config["binds"], key=lambda b: b["dst"].count("/")):
         src, dst, kind = bind["src"], root + bind["dst"], bind["kind"]
         if kind == "symlink":
             os.makedirs(os.path.dirname(dst), exist_ok=True)
@@ -109,19 +122,8 @@ def isolate(config):
         os.makedirs(dst, exist_ok=True)
         _mount(src, dst, None, MS_BIND | MS_REC)
         _remount_readonly(dst)
-    home = root + config["home"]
-    uid, gid = config.get("uid"), config.get("gid")
-    owner = f",uid={uid},gid={gid}" if uid is not None else ""
-    os.makedirs(home, exist_ok=True)
-    _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV, f"size={config['home_size']},mode=700{owner}")
-    for extra, options in (("/tmp", "size=64m,mode=1777"), ("/dev/shm", "size=16m,mode=1777")):
-        os.makedirs(root + extra, exist_ok=True)
-        _mount("tmpfs", root + extra, "tmpfs", MS_NOSUID | MS_NODEV, options)
-    try:
-        os.makedirs(root + "/proc", exist_ok=True)
-        _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    except OSError:
-        pass  # not essential
+    os.makedirs(root + "/proc", exist_ok=True)
+    _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     for name, text in config.get("home_files", {}).items():
         path = os.path.join(home, name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -135,29 +137,58 @@ def isolate(config):
     _pivot_root(".", ".oldroot")
     os.chdir("/")
     ctypes, libc = _libc()
-    libc.umount2(b"/.oldroot", MNT_DETACH)
-    try:
-        os.rmdir("/.oldroot")
-    except OSError:
-        pass
-    try:
-        _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    except OSError:
-        pass
-    drop_privileges(config)
+    if libc.umount2(b"/.oldroot", MNT_DETACH) != 0:
+        raise OSError(ctypes.get_errno(), "cannot detach the old root")
+    os.rmdir("/.oldroot")
+    _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "size=1m,mode=755")
 
 
-def drop_privileges(config):
+def _capabilities():
+    """(effective, permitted, bounding, no_new_privs) of this process, from /proc/self/status."""
+    values = {}
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            key, _, value = line.partition(":")
+            if key in ("CapEff", "CapPrm", "CapBnd", "NoNewPrivs"):
+                values[key] = int(value.strip(), 16 if key != "NoNewPrivs" else 10)
+    return values.get("CapEff"), values.get("CapPrm"), values.get("CapBnd"), values.get("NoNewPrivs")
+
+
+def drop_privileges(config, supervisor_pid):
+    """Give up every capability (and root, where another uid exists); die with the supervisor.
+
+    Fails closed: if the process still holds a capability afterwards, it exits before any
+    submission code runs.
+    """
+    ctypes, libc = _libc()
     uid, gid = config.get("uid"), config.get("gid")
-    try:
-        ctypes, libc = _libc()
-        libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    except Exception:
-        pass
+    if os.getuid() == 0:
+        libc.prctl(PR_SET_SECUREBITS, SECUREBITS, 0, 0, 0)
+        for cap in range(64):
+            libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)
+        libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
     if uid is not None and os.getuid() == 0:
         os.setgroups([])
         os.setgid(gid)
         os.setuid(uid)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                    ("inheritable", ctypes.c_uint32)]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    libc.capset(ctypes.byref(header), data)
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # cleared by setuid: set it again
+    if os.getppid() != supervisor_pid:
+        os._exit(70)
+    effective, permitted, bounding, no_new_privs = _capabilities()
+    if effective or permitted or no_new_privs != 1 or (config.get("isolate") and bounding):
+        os.write(2, b"runner: could not drop every capability; refusing to run the submission\n")
+        os._exit(71)
 
 
 def set_limits(config):
@@ -306,12 +337,22 @@ def run(config, channel):
 
 
 def probe(config, channel):
-    """Report what the sandbox can see (used once per grading run to verify the isolation)."""
+    """Report what the sandbox can see and do (used once per grading run to verify the isolation)."""
     import IPython  # noqa: F401  (the run needs it: fail the probe if it is not importable)
 
     import alliances.checking.plain
 
     visible = [p for p in config.get("probe_paths", []) if os.path.exists(p)]
+    readable = [p for p in visible if os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0))]
+    writable = []
+    for folder in config.get("probe_write", []):
+        target = os.path.join(folder, ".alliances-probe")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            writable.append(folder)
+            os.unlink(target)
+        except OSError:
+            pass
     network = "unreachable"
     try:
         import socket
@@ -320,24 +361,22 @@ def probe(config, channel):
             network = "reachable"
     except OSError:
         pass
-    channel.send({"type": "probe", "uid": os.getuid(), "visible": visible, "network": network,
+    effective, permitted, bounding, no_new_privs = _capabilities()
+    channel.send({"type": "probe", "uid": os.getuid(), "visible": visible, "readable": readable, "network": network,
+                  "writable": writable, "caps": [effective, permitted, bounding, no_new_privs],
                   "plain": alliances.checking.plain.__file__, "cwd": os.getcwd()})
 
 
-def main():
-    config = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    sys.dont_write_bytecode = True
+def worker(config, supervisor_pid):
+    """The process that runs the submission: unprivileged, limited, fed only cells and answer names."""
+    drop_privileges(config, supervisor_pid)
     channel_fd = config["channel_fd"]
-    if config.get("isolate"):
-        isolate(config)
-    else:
-        drop_privileges(config)
     os.chdir(config["workdir"])
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    for key, value in config["env"].items():
-        os.environ[key] = value
+    os.environ.clear()
+    os.environ.update(config["env"])
     sys.path[:0] = config["sys_path_prepend"]
     sys.path.extend(p for p in config["sys_path_append"] if p not in sys.path)
     set_limits(config)
@@ -345,9 +384,48 @@ def main():
     if config.get("probe"):
         probe(config, channel)
         os._exit(0)
+    for key in ("binds", "probe_paths", "home_files", "env", "probe_write"):
+        config.pop(key, None)
     run(config, channel)
     sys.stdout.flush()
     os._exit(0)  # do not run atexit hooks or finalizers a submission may have registered
+
+
+def supervise(worker_pid, channel_fd):
+    """Wait for the worker (reaping orphans meanwhile); exit with its status (128 + signal if killed).
+
+    As PID 1 of the run's namespace, its exit makes the kernel kill every process left inside.
+    """
+    os.close(channel_fd)
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            os._exit(1)
+        except InterruptedError:
+            continue
+        if pid == worker_pid:
+            break
+    if os.WIFSIGNALED(status):
+        os._exit(128 + os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+
+
+def main():
+    config = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+    sys.dont_write_bytecode = True
+    if config.get("isolate"):
+        isolate(config)
+    ctypes, libc = _libc()
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)  # neither ptrace nor /proc/<pid>/mem of the supervisor
+    supervisor_pid = os.getpid()
+    child = os.fork()
+    if child == 0:
+        try:
+            worker(config, supervisor_pid)
+        finally:
+            os._exit(1)
+    supervise(child, config["channel_fd"])
 
 
 if __name__ == "__main__":

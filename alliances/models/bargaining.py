@@ -15,12 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def _positive(name: str, value: float, allow_zero: bool = False) -> float:
-    value = float(value)
-    if value != value or (value < 0 if allow_zero else value <= 0):
-        raise ValueError(f"{name} must be {'non-negative' if allow_zero else 'positive'}, got {value}")
-    return value
+from alliances.models.common import check_number
 
 
 def win_probability(own: float, opponent: float, ally: float = 0.0, reliability: float = 0.0) -> float:
@@ -28,11 +23,10 @@ def win_probability(own: float, opponent: float, ally: float = 0.0, reliability:
 
     With the ally: (own + ally) / (own + ally + opponent); without: own / (own + opponent).
     """
-    own, opponent = _positive("own strength", own), _positive("opponent strength", opponent)
-    ally = _positive("ally strength", ally, allow_zero=True)
-    reliability = float(reliability)
-    if not 0.0 <= reliability <= 1.0:
-        raise ValueError(f"reliability is a probability between 0 and 1, got {reliability}")
+    own = check_number(own, "own (strength)", above=0)
+    opponent = check_number(opponent, "opponent (strength)", above=0)
+    ally = check_number(ally, "ally (strength)", minimum=0)
+    reliability = check_number(reliability, "reliability (a probability)", minimum=0, maximum=1)
     alone = own / (own + opponent)
     backed = (own + ally) / (own + ally + opponent)
     return reliability * backed + (1.0 - reliability) * alone
@@ -69,8 +63,8 @@ def nash_split(
     surplus; it never leaves [0, stakes] because each side can always get at least its own
     disagreement value and costs are non-negative.
     """
-    stakes = _positive("stakes", stakes)
-    cost_a, cost_b = _positive("cost_a", cost_a, True), _positive("cost_b", cost_b, True)
+    stakes = check_number(stakes, "stakes", above=0)
+    cost_a, cost_b = check_number(cost_a, "cost_a", minimum=0), check_number(cost_b, "cost_b", minimum=0)
     p = win_probability(own, opponent, ally, reliability)
     d_a = p * stakes - cost_a
     d_b = (1.0 - p) * stakes - cost_b

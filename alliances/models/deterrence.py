@@ -34,28 +34,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from alliances.models.common import check_number
+
 NEVER_DETERRED = math.inf
 """What :func:`reliability_threshold` returns when even a certain ally (r = 1) does not deter."""
 
 
 def _check(name: str, value: float, *, positive: bool = False) -> float:
-    if type(value) is bool:
-        raise ValueError(f"{name} must be a number, not a bool")
-    value = float(value)
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError(f"{name} must be a finite number, got {value}")
-    if positive and value <= 0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    if not positive and value < 0:
-        raise ValueError(f"{name} must be non-negative, got {value}")
-    return value
+    return check_number(value, name, above=0) if positive else check_number(value, name, minimum=0)
 
 
 def _check_reliability(reliability: float) -> float:
-    r = _check("reliability", reliability)
-    if r > 1:
-        raise ValueError(f"reliability is a probability between 0 and 1, got {r}")
-    return r
+    return check_number(reliability, "reliability (a probability)", minimum=0, maximum=1)
 
 
 def win_probability(challenger: float, protege: float, ally: float = 0.0) -> float:
@@ -63,9 +53,9 @@ def win_probability(challenger: float, protege: float, ally: float = 0.0) -> flo
 
     Contest-success (ratio) form: ``c / (c + d + a)``; use ``ally=0`` for the protégé alone.
     """
-    c = _check("challenger strength", challenger, positive=True)
-    d = _check("protégé strength", protege)
-    a = _check("ally strength", ally)
+    c = _check("challenger (strength)", challenger, positive=True)
+    d = _check("protege (strength)", protege)
+    a = _check("ally (strength)", ally)
     return c / (c + d + a)
 
 
@@ -95,8 +85,8 @@ def analyse(challenger: float, protege: float, ally: float, stakes: float, cost:
     p0 = win_probability(challenger, protege)
     p1 = win_probability(challenger, protege, ally)
     v = _check("stakes", stakes, positive=True)
-    k = _check("cost of war", cost)
-    e = _check("extra cost if the ally joins", extra_cost)
+    k = _check("cost (of war)", cost)
+    e = _check("extra_cost (if the ally joins)", extra_cost)
     e0 = p0 * v - k
     e1 = p1 * v - k - e
     if e0 <= 0.0:

@@ -1,15 +1,19 @@
 """Chapter 1 model: select alliances by obligation, region and era, and measure how long they last.
 
 An alliance is a row of ``load("alliances")``: a treaty with a ``signed`` date, an ``ended`` date
-(missing while it is still in force) and one boolean column per obligation it contains. Years are
-whole calendar years, and an alliance counts as *active in year y* when it was in force at any time
-during that year:
+(missing while it is still in force) and one boolean column per obligation it contains; a row with
+no obligation at all (AUKUS) is not an alliance (:func:`alliances.models.common.is_alliance`) and is
+left out when ``obligation="any"``. Years are whole calendar years, and an alliance counts as
+*active in year y* when it was in force on at least one day of y, by the course's one rule
+(:func:`alliances.models.common.in_force_during`): from entry into force (``in_force``, or
+``signed`` where the entry-into-force date is not known) up to, but not including, ``ended``:
 
-    signed <= 31 December y   and   (ended is missing  or  ended >= 1 January y),
+    start <= 31 December y   and   (ended is missing  or  ended > 1 January y),
 
-that is ``year(signed) <= y <= year(ended)``. It *overlaps an era* ``[start, end]`` when it was active
-in at least one year of the era: ``year(signed) <= end`` and (``ended`` missing or
-``year(ended) >= start``). Its *lifespan* in years, measured on a given date ``as_of``, is
+so the US-Taiwan treaty (in force 3 March 1955, ended 1 January 1980) is active from 1955 to 1979,
+not in 1954 or 1980, exactly as its memberships are in the network model. It *overlaps an era*
+``[start, end]`` when it was active in at least one year of the era. Its *lifespan* in years,
+measured on a given date ``as_of``, is
 
     L = (min(ended, as_of) - signed) / 365.25 days
 
@@ -24,7 +28,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from alliances.models.common import check_table, check_year, in_force_during
+from alliances.models.common import (check_date, check_table, check_year, check_years, in_force_during, is_alliance,
+                                     treaty_starts)
 
 OBLIGATIONS = ("defence", "offence", "neutrality", "non_aggression", "consultation", "entente")
 OBLIGATION_LABELS = {
@@ -72,13 +77,15 @@ def _obligation_set(obligation) -> tuple[str, ...]:
 def has_obligation(alliances: pd.DataFrame, obligation="any") -> pd.Series:
     """Boolean mask: rows whose treaty contains the obligation (or at least one of several given).
 
-    ``obligation`` is ``"any"``, one name from ``OBLIGATIONS`` or a list of them (any-of). A missing
-    flag counts as False: the data record an obligation only where the source attests it.
+    ``obligation`` is ``"any"`` (at least one obligation: the alliances, see
+    :func:`alliances.models.common.is_alliance`), one name from ``OBLIGATIONS`` or a list of them
+    (any-of). A missing flag counts as False: the data record an obligation only where the source
+    attests it.
     """
     frame = _check_frame(alliances)
     chosen = _obligation_set(obligation)
     if not chosen:
-        return pd.Series(True, index=frame.index)
+        return is_alliance(frame)
     flags = frame[list(chosen)].fillna(False).astype(bool)
     return flags.any(axis=1)
 
@@ -103,13 +110,13 @@ def filter_alliances(alliances: pd.DataFrame, obligation="any", region: str = AL
     if region != ALL_REGIONS:
         keep &= frame["region"] == region
     if start is not None or end is not None:
-        keep &= in_force_during(frame["signed"], frame["ended"], 1000 if start is None else start,
+        keep &= in_force_during(treaty_starts(frame), frame["ended"], 1000 if start is None else start,
                                 9999 if end is None else end)
     return frame[keep].sort_values(["signed", "alliance_id"], kind="stable")
 
 
 def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The alliances in force at any time during calendar ``year`` (signed by its end, not ended before it)."""
+    """The alliances in force on at least one day of calendar ``year`` (from entry into force; end date exclusive)."""
     year = check_year(year)
     return filter_alliances(alliances, start=year, end=year)
 
@@ -117,23 +124,19 @@ def active_in(alliances: pd.DataFrame, year: int) -> pd.DataFrame:
 def count_active(alliances: pd.DataFrame, years: Iterable[int]) -> pd.Series:
     """Number of alliances active in each of ``years`` (a Series indexed by year)."""
     frame = _check_frame(alliances)
-    years = [check_year(y) for y in years]
+    years = check_years(years)
     return pd.Series([len(active_in(frame, y)) for y in years], index=pd.Index(years, name="year"), name="active")
 
 
 def lifespan_years(alliances: pd.DataFrame, as_of) -> pd.Series:
     """Years from signature to end, or to ``as_of`` for alliances still in force (indexed like the input).
 
-    An alliance that ended after ``as_of`` is measured to ``as_of``: its lifespan *so far*. Rows without
+    ``as_of`` is a date (``"2025-06-30"``, a Timestamp) or a year (2025 means 1 January 2025). An
+    alliance that ended after ``as_of`` is measured to ``as_of``: its lifespan *so far*. Rows without
     a signed date give NaN. ``as_of`` before an alliance's signature is impossible and raises ValueError.
     """
     frame = _check_frame(alliances, ("alliance_id", "signed", "ended"))
-    try:
-        as_of = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"as_of must be a date such as '2025-01-01', got {as_of!r}") from exc
-    if pd.isna(as_of):
-        raise ValueError("as_of must be a date, not missing")
+    as_of = check_date(as_of, "as_of")
     early = frame["signed"].notna() & (frame["signed"] > as_of)
     if early.any():
         row = frame[early].iloc[0]

@@ -11,10 +11,12 @@ is its number of partners, ``deg(i) = |{j : w(i, j) > 0}|``; its *weighted degre
 components of the graph (states linked by any chain of alliances) or, optionally, communities
 found by greedy modularity maximisation, which can split a component where it is loosely knit.
 
-A membership runs from ``joined`` up to, but not including, ``left`` (a state is no longer a
-member on the day it leaves). It counts in year ``y`` if it was in force on at least one day of
-that calendar year: ``joined <= 31 December y`` and (``left`` is missing or ``left > 1 January y``).
-The functions are pure: no I/O, no state, no plotting.
+A membership counts in year ``y`` by the course's one rule,
+:func:`alliances.models.common.in_force_during`: from ``joined`` up to, but not including, ``left``,
+on at least one day of the year. Pass the alliance list (``alliances=load("alliances")``) to apply
+the course's definition of an alliance (:func:`alliances.models.common.is_alliance`: AUKUS, with
+no pledge, draws no edge) and to drop memberships of treaties that had already ended. The functions
+are pure: no I/O, no state, no plotting.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from itertools import combinations
 import networkx as nx
 import pandas as pd
 
-from alliances.models.common import check_table, check_year, in_force_during
+from alliances.models.common import alliances_in_force, check_table, check_year, check_years, in_force_during
 
 MEMBER_COLUMNS = ("alliance_id", "iso3", "joined", "left")
 BLOC_METHODS = ("components", "communities")
@@ -48,26 +50,31 @@ def _check_members(members: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def members_in_year(members: pd.DataFrame, year: int) -> pd.DataFrame:
+def members_in_year(members: pd.DataFrame, year: int, alliances: pd.DataFrame | None = None) -> pd.DataFrame:
     """The memberships in force on at least one day of ``year`` (rows of ``members``, same columns).
 
     Counting any overlap with the calendar year follows the state-year convention of annual alliance
-    data: the year a state joins and the year it leaves both count, unless it leaves on 1 January.
+    data: the year a state joins counts, and so does the year it leaves unless it leaves on 1 January
+    (the end date is exclusive). With ``alliances`` (like ``load("alliances")``), only memberships of
+    treaties that are alliances and in force that year are kept.
     """
     year = check_year(year)
     frame = _check_members(members)
     active = in_force_during(frame["joined"], frame["left"], year)
+    if alliances is not None:
+        active &= frame["alliance_id"].isin(alliances_in_force(alliances, year))
     return members.loc[active[active].index]
 
 
-def alliance_graph(members: pd.DataFrame, year: int) -> nx.Graph:
+def alliance_graph(members: pd.DataFrame, year: int, alliances: pd.DataFrame | None = None) -> nx.Graph:
     """The alliance network in ``year``: states as nodes, edge weight = number of shared alliances.
 
     Every state with an active membership is a node (a state whose only alliance has no other
     active member is an isolated node). Nodes carry ``state`` (name, if ``members`` has a ``state``
     column) and ``alliances`` (sorted ids); edges carry ``weight`` and ``alliances`` (sorted ids).
+    ``alliances`` applies the course's definition of an alliance (see :func:`members_in_year`).
     """
-    active = members_in_year(members, year)
+    active = members_in_year(members, year, alliances)
     graph = nx.Graph(year=check_year(year))
     by_state: dict[str, set] = {}
     names: dict[str, str] = {}
@@ -146,9 +153,9 @@ def degree_table(graph: nx.Graph, method: str = "components") -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def alliance_members(members: pd.DataFrame, alliance_id, year: int) -> set:
+def alliance_members(members: pd.DataFrame, alliance_id, year: int, alliances: pd.DataFrame | None = None) -> set:
     """The iso3 codes of the members of one alliance in ``year`` (empty if it was not active)."""
-    active = members_in_year(members, year)
+    active = members_in_year(members, year, alliances)
     return set(active.loc[active["alliance_id"] == alliance_id, "iso3"])
 
 
@@ -168,18 +175,19 @@ def network_summary(graph: nx.Graph, method: str = "components") -> dict:
     }
 
 
-def network_by_year(members: pd.DataFrame, years, method: str = "components") -> pd.DataFrame:
+def network_by_year(members: pd.DataFrame, years, method: str = "components",
+                    alliances: pd.DataFrame | None = None) -> pd.DataFrame:
     """The headline numbers of :func:`network_summary` for each year, one row per year.
 
     Adds ``largest_share``, the share of allied states that sit in the largest bloc
     (``largest_bloc / states``; 0 when no state has an alliance that year).
     """
-    years = [check_year(y) for y in years]
+    years = check_years(years)
     if not years:
         raise ValueError("years must list at least one year")
     rows = []
     for year in years:
-        summary = network_summary(alliance_graph(members, year), method)
+        summary = network_summary(alliance_graph(members, year, alliances), method)
         share = summary["largest_bloc"] / summary["states"] if summary["states"] else 0.0
         rows.append({"year": year, **summary, "largest_share": share})
     return pd.DataFrame(rows)

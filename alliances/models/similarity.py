@@ -16,9 +16,12 @@ Mesquita (1975) and Signorino & Ritter (1999). Two portfolios are then compared 
 * Cohen's kappa (and Scott's pi): agreement corrected for the agreement expected by chance from
   each state's own mix of tie levels (Häge 2011): ``kappa = (p_o - p_e) / (1 - p_e)``.
 
-A membership counts in year ``y`` if it overlaps the calendar year (``joined <= 31 Dec y`` and
-``left`` missing or ``>= 1 Jan y``), the same state-year convention as the chapter 2 network
-model; an alliance that has ``ended`` before 1 January ``y`` does not count. The functions are pure.
+A membership counts in year ``y`` by the course's one rule,
+:func:`alliances.models.common.in_force_during`: in force on at least one day of the year, from
+``joined`` up to, but not including, ``left``, and only while its treaty is in force (from
+``signed`` up to, not including, ``ended``). Only treaties that are alliances by the course's
+definition count (:func:`alliances.models.common.is_alliance`; AUKUS does not). The same rule
+as the chapter 2 network model. The functions are pure.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from alliances.models.common import check_table, check_year, in_force_during
+from alliances.models.common import (alliances_in_force, check_names, check_number, check_numbers, check_table,
+                                     check_year, flag, in_force_during)
 
 LEVELS = {0: "no tie", 1: "entente or consultation", 2: "neutrality or non-aggression", 3: "defence pact"}
 D_MAX = 3
@@ -38,14 +42,6 @@ MEASURES = ("s", "kappa", "pi")
 
 # --- coding the ties ---------------------------------------------------------------------------
 
-def _flag(value) -> bool:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return False
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes", "y")
-    return bool(value)
-
-
 def tie_level(defence=False, offence=False, neutrality=False, non_aggression=False,
               consultation=False, entente=False) -> int:
     """The ordinal level (0-3) of one alliance: its strongest obligation decides.
@@ -53,11 +49,11 @@ def tie_level(defence=False, offence=False, neutrality=False, non_aggression=Fal
     Defence (or offence) -> 3; otherwise neutrality or non-aggression -> 2; otherwise entente or
     consultation -> 1; an alliance with none of these obligations -> 0.
     """
-    if _flag(defence) or _flag(offence):
+    if flag(defence) or flag(offence):
         return 3
-    if _flag(neutrality) or _flag(non_aggression):
+    if flag(neutrality) or flag(non_aggression):
         return 2
-    if _flag(consultation) or _flag(entente):
+    if flag(consultation) or flag(entente):
         return 1
     return 0
 
@@ -82,10 +78,7 @@ def active_ties(alliances: pd.DataFrame, members: pd.DataFrame, year: int) -> pd
     if levels.index.duplicated().any():
         raise ValueError("alliance_id must be unique in alliances")
     active = in_force_during(members["joined"], members["left"], year) & members["iso3"].notna()
-    if "ended" in alliances.columns:
-        ended = pd.to_datetime(alliances.set_index("alliance_id")["ended"])
-        over = set(ended[ended.notna() & (ended <= pd.Timestamp(year=year, month=1, day=1))].index)
-        active &= ~members["alliance_id"].isin(over)
+    active &= members["alliance_id"].isin(alliances_in_force(alliances, year))
     frame = members.loc[active, ["alliance_id", "iso3"]].copy()
     frame = frame[frame["alliance_id"].isin(levels.index)]
     frame["level"] = frame["alliance_id"].map(levels).astype(int)
@@ -102,7 +95,8 @@ def portfolios(alliances: pd.DataFrame, members: pd.DataFrame, year: int,
     (a state with no alliance then has 3 on the diagonal and 0 elsewhere). Sorted by code.
     """
     ties = active_ties(alliances, members, year)
-    universe = sorted(set(ties["iso3"]) | set(states or ()))
+    states = [] if states is None else check_names(states, "states")
+    universe = sorted(set(ties["iso3"]) | set(states))
     if not universe:
         raise ValueError(f"no state has an alliance in force in {int(year)} and no states were given")
     index = {s: k for k, s in enumerate(universe)}
@@ -118,8 +112,33 @@ def portfolios(alliances: pd.DataFrame, members: pd.DataFrame, year: int,
 
 # --- similarity measures -----------------------------------------------------------------------
 
+def _aligned(x, y, weights=None):
+    """Series compared by label, not position: ``y`` (and ``weights``) reordered to ``x``'s labels."""
+    series = [v for v in (x, y, weights) if isinstance(v, pd.Series)]
+    if len(series) < 2 or not (isinstance(x, pd.Series) and isinstance(y, pd.Series)):
+        return x, y, weights
+    for name, other in (("y", y), ("weights", weights)):
+        if isinstance(other, pd.Series):
+            if other.index.has_duplicates or x.index.has_duplicates:
+                raise ValueError("portfolios given as Series must have unique labels (one entry per state)")
+            if set(other.index) != set(x.index):
+                extra = sorted(map(str, set(other.index) ^ set(x.index)))[:5]
+                raise ValueError(f"x and {name} are labelled by different states (e.g. {extra}); "
+                                 "compare portfolios of the same year")
+    y = y.reindex(x.index)
+    if isinstance(weights, pd.Series):
+        weights = weights.reindex(x.index)
+    return x, y, weights
+
+
 def _vectors(x, y) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    for name, v in (("x", x), ("y", y)):
+        if isinstance(v, (str, bytes)) or v is None:
+            raise ValueError(f"{name} must be a portfolio (a list or Series of tie levels), got {v!r}")
+    try:
+        a, b = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"portfolios must hold numbers, got {str(x)[:40]!r} and {str(y)[:40]!r}") from None
     if a.ndim != 1 or b.ndim != 1:
         raise ValueError("portfolios must be one-dimensional vectors")
     if a.size == 0:
@@ -136,16 +155,16 @@ def s_score(x: Sequence[float], y: Sequence[float], d_max: float = D_MAX,
     """Signorino and Ritter's S: 1 - 2 * sum(w_i |x_i - y_i|) / (d_max * sum(w_i)), from -1 to 1.
 
     S = 1 when the portfolios are identical and -1 when every entry is as far apart as the scale
-    allows (``d_max``). Weights (for example capabilities) make some partners count more.
+    allows (``d_max``). Weights (for example capabilities) make some partners count more. When
+    ``x`` and ``y`` are Series (rows of :func:`portfolios`) they are matched by state label, not by
+    position, so the same portfolio in another order scores 1.
     """
+    x, y, weights = _aligned(x, y, weights)
     a, b = _vectors(x, y)
-    if not d_max > 0 or not np.isfinite(d_max):
-        raise ValueError(f"d_max must be a positive number, got {d_max!r}")
-    w = np.ones_like(a) if weights is None else np.asarray(weights, dtype=float)
+    d_max = check_number(d_max, "d_max", above=0)
+    w = np.ones_like(a) if weights is None else np.asarray(check_numbers(weights, "weights", minimum=0), dtype=float)
     if w.shape != a.shape:
-        raise ValueError(f"weights must have one entry per state ({a.size}), got shape {w.shape}")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise ValueError("weights must be finite and not negative")
+        raise ValueError(f"weights must have one entry per state ({a.size}), got {w.size}")
     if w.sum() <= 0:
         raise ValueError("at least one weight must be positive")
     distance = np.abs(a - b)
@@ -155,6 +174,7 @@ def s_score(x: Sequence[float], y: Sequence[float], d_max: float = D_MAX,
 
 
 def _agreement(x, y, pooled: bool) -> float:
+    x, y, _ = _aligned(x, y)
     a, b = _vectors(x, y)
     categories = np.union1d(a, b)
     observed = float(np.mean(a == b))
@@ -203,7 +223,7 @@ def similarity_matrix(portfolios: pd.DataFrame, states: Sequence[str], measure="
     """
     if not isinstance(portfolios, pd.DataFrame):
         raise ValueError("portfolios must be a DataFrame as returned by portfolios()")
-    states = list(states)
+    states = check_names(states, "states")
     if not states:
         raise ValueError("choose at least one state")
     if len(set(states)) != len(states):

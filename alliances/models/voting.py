@@ -15,6 +15,8 @@ from math import factorial
 
 import numpy as np
 
+from alliances.models.common import check_number, check_numbers
+
 
 @dataclass(frozen=True)
 class VotingPower:
@@ -29,17 +31,9 @@ class VotingPower:
 
 
 def _validate(weights, quota) -> tuple[list[int], int]:
-    ws = []
-    for w in weights:
-        if isinstance(w, bool) or int(w) != w or w < 0:
-            raise ValueError(f"weights must be non-negative whole numbers, got {w!r}")
-        ws.append(int(w))
-    if not ws:
-        raise ValueError("a voting body needs at least one member")
+    ws = check_numbers(weights, "weights", minimum=0, whole=True)
     total = sum(ws)
-    if isinstance(quota, bool) or int(quota) != quota:
-        raise ValueError(f"the quota must be a whole number, got {quota!r}")
-    quota = int(quota)
+    quota = check_number(quota, "quota", whole=True)
     if not 0 < quota <= total:
         raise ValueError(f"the quota must be between 1 and the total weight {total}, got {quota}")
     return ws, quota
@@ -72,7 +66,7 @@ def voting_power(weights, quota: int, names=None, shapley_shubik: bool = True) -
 
     ``shapley_shubik=False`` skips the slower Shapley-Shubik count (its values are then NaN).
     """
-    ws, quota = _validate(list(weights), quota)
+    ws, quota = _validate(weights, quota)
     n, total = len(ws), sum(ws)
     names = tuple(names) if names is not None else tuple(f"M{i + 1}" for i in range(n))
     if len(names) != n:
@@ -104,10 +98,10 @@ def voting_power(weights, quota: int, names=None, shapley_shubik: bool = True) -
 
 def weight_shares(weights) -> tuple[float, ...]:
     """Each member's share of the total weight, to set beside its voting power."""
-    ws = [float(w) for w in weights]
+    ws = check_numbers(weights, "weights", minimum=0)
     total = sum(ws)
     if total <= 0:
-        raise ValueError("the total weight must be positive")
+        raise ValueError(f"the total weight must be positive, got weights {list(weights)!r}")
     return tuple(w / total for w in ws)
 
 
@@ -117,6 +111,6 @@ def power_to_act(weights, quota: int) -> float:
     It measures how easily a body can decide at all. Under unanimity only the grand coalition wins,
     so the power to act is 1 / 2**n and halves with every member added.
     """
-    ws, quota = _validate(list(weights), quota)
+    ws, quota = _validate(weights, quota)
     counts = _counts_without(ws, -1, sum(ws), by_size=False)
     return float(Fraction(int(sum(counts[quota:])), 2 ** len(ws)))

@@ -1,0 +1,1 @@
+"""Sphinx extensions the course's book needs (registered in ``_config.yml``)."""
