@@ -59,7 +59,11 @@ def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
         assert "Traceback" not in page, f"{name}: a cell raised while the book was built"
         assert "JupyterQuiz" in page or "jupyterquiz" in page.lower(), f"{name}: no self-check quiz"
         assert f"_sources/{name}.ipynb" in page and (html / "_sources" / f"{name}.ipynb").is_file(), f"{name}: no download"
-        assert 'id="references"' in page and 'class="citation"' in page, f"{name}: no per-chapter reference list"
+        cited = re.findall(r'href="references\.html#([\w-]+)"', page)
+        assert cited, f"{name}: no citation links to the course's reference list"
+        references = (html / "book" / "references.html").read_text()
+        assert all(f'id="{anchor}"' in references for anchor in cited), f"{name}: a citation points at nothing"
+        assert 'href="glossary.html#term-' in page, f"{name}: no glossary term linked"
 
 
 @pytest.mark.slow
