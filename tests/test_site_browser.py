@@ -37,7 +37,8 @@ def toc_pages() -> list[str]:
 
 
 def chapter_pages() -> list[str]:
-    return [p for p in toc_pages() if Path(p).name.startswith("ch")]
+    """The chapters (book/chNN_<topic>.html), not the teaching notes or student exercises named chNN."""
+    return [p for p in toc_pages() if re.fullmatch(r"book/ch\d\d_\w+\.html", p)]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
