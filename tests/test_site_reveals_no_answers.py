@@ -54,3 +54,10 @@ def test_exercises_page_lists_only_student_versions():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert "exercises/student/*" in toc and "exercises/ch" not in toc
     assert "SOLUTION" not in page and "answer-key" not in page
+
+
+def test_exercises_page_links_every_student_version():
+    page = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
+    published = sorted(p.stem for p in (ROOT / "exercises" / "student").glob("ch*.ipynb"))
+    assert published and len(published) == len(EXERCISES)
+    assert [s for s in published if f"{{doc}}`/exercises/student/{s}`" not in page] == []
