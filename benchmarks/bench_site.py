@@ -38,9 +38,9 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-f
 
 
 def chapter_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return [f"{name}.html" for name in files if Path(name).name.startswith("ch")]
+    from alliances.site.toc import toc_files
+
+    return [f"{name}.html" for name in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", name)]
 
 
 def build_site() -> Path:

@@ -14,11 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
+    from alliances.site.toc import toc_files as pages
+
+    return pages(ROOT)
 
 
 @pytest.fixture(scope="module")

@@ -10,24 +10,13 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from alliances.site.toc import toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _toc_files(node):
-    if isinstance(node, dict):
-        if isinstance(node.get("file"), str):
-            yield node["file"]
-        for value in node.values():
-            yield from _toc_files(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _toc_files(item)
-
-
-CHAPTERS = sorted(f for f in _toc_files(yaml.safe_load((ROOT / "_toc.yml").read_text()))
-                  if re.fullmatch(r"book/ch\d\d_\w+", f))
+CHAPTERS = sorted(f for f in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", f))
 
 
 def _number(chapter: str) -> str:

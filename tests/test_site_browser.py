@@ -31,9 +31,9 @@ pytestmark = [
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
-    return [f"{name}.html" for name in files] + ["search.html", "genindex.html"]
+    from alliances.site.toc import toc_files
+
+    return [f"{name}.html" for name in toc_files(ROOT)] + ["search.html", "genindex.html"]
 
 
 def chapter_pages() -> list[str]:

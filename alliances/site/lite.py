@@ -72,9 +72,7 @@ def build_wheel(folder: Path) -> Path:
 
 def chapter_notebooks() -> list[str]:
     """The chapters (``book/chNN_*``) in the table of contents, as source paths without suffix."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [c["file"] for part in toc.get("parts", []) for c in part["chapters"] if "file" in c]
-    return [f for f in files if Path(f).name.startswith("ch") and (ROOT / f"{f}.ipynb").is_file()]
+    return [f for f in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", f) and (ROOT / f"{f}.ipynb").is_file()]
 
 
 def stage(staging: Path) -> None:
