@@ -25,6 +25,7 @@ import ipywidgets as w
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from alliances.style import context, new_figure
 
@@ -131,6 +132,25 @@ def retained(fig, key: Any, build: Callable[[Any], Any]) -> Any:
         state = (key, build(fig))
         fig._retained = state
     return state[1]
+
+
+def clear_data(*axes) -> None:
+    """Remove what each axes shows (lines, patches, collections, texts, images, legend) but keep the
+    axes with its ticks, scales and labels, and let it autoscale afresh on the data added next.
+
+    For a retained axes whose content changes with the controls: making ticks is the costly part of
+    a new axes, and this keeps them. Settings made once in ``build`` (scale, grid) stay.
+    """
+    for ax in axes:
+        for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.images, *ax.tables, *ax.artists]:
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.containers.clear()
+        ax.dataLim = Bbox.null()
+        ax.ignore_existing_data_limits = True
+        ax.set_autoscale_on(True)
+        ax.set_prop_cycle(None)
 
 
 def forget_retained(fig) -> None:

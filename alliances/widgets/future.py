@@ -6,16 +6,24 @@ import ipywidgets as w
 
 from alliances.models.scenarios import share_path, spending_scenario
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, retained
 
 SLIDER = dict(continuous_update=False)
+
+
+def _scenario_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.86, wspace=0.45)
+    right.grid(False)
+    return left, right
 
 
 def draw_spending_scenario(fig, target, defence_growth, gdp_growth, last_year, expenditure) -> str:
     """Each ally's projected share of GDP to ``last_year``, and the year it would reach the target."""
     table = spending_scenario(expenditure, target, defence_growth, gdp_growth, last_year)
-    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.86, wspace=0.45)
+    left, right = retained(fig, "scenario", _scenario_axes)
+    clear_data(left, right)
     for row, reached in zip(table.itertuples(index=False), table["reached"].notna()):
         path = share_path(row.share_gdp_pct, max(last_year - row.year, 0), defence_growth, gdp_growth)
         left.plot(range(row.year, row.year + len(path)), path, lw=1.3,
@@ -32,10 +40,9 @@ def draw_spending_scenario(fig, target, defence_growth, gdp_growth, last_year, e
     right.barh(range(len(years), len(labels)), [last_year - first + 0.6] * len(missing), left=first - 0.3,
                color=PALETTE["warning"], alpha=0.35, hatch="//", height=0.7)
     right.set_yticks(range(len(labels)), labels, fontsize=7)
-    right.invert_yaxis()
+    right.yaxis.set_inverted(True)
     right.set(xlim=(first - 0.5, last_year + 0.5), xlabel="Year target first reached",
               title=f"Hatched: not by {last_year}")
-    right.grid(False)
     fig.suptitle(f"Scenario: {len(done)} of {len(table)} allies at {target:.1f}% of GDP by {last_year}")
     listed = "; ".join(f"{s} {int(y)}" for s, y in zip(done["state"], done["reached"]))
     return (
