@@ -245,6 +245,12 @@ class ModelView:
                 raise KeyError(f"no control named {name!r}; controls are {sorted(self.controls)}")
             self.controls[name].value = value
 
+    def close(self) -> None:
+        """Close the view's ipywidgets (which the kernel otherwise keeps alive) and drop its figure's artists."""
+        for part in (*self.controls.values(), self.image, self.caption, self.error):
+            part.close()
+        forget_retained(self._figure)
+
     @property
     def widget(self) -> w.Widget:
         """The live view: title, controls, figure and its description."""
