@@ -9,7 +9,7 @@ from alliances.models.crisis import escalation_game, outcome_regions
 from alliances.models.deterrence import analyse
 from alliances.models.security_dilemma import best_commitment, entrapment_risk
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
 DETERRENCE = dict(challenger=1.0, protege=1.0, ally=2.0, stakes=10.0, cost=3.0, extra_cost=1.0)
@@ -21,6 +21,7 @@ def _lens_axes(fig):
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.8, wspace=0.38)
     second.set(yticks=[])
     second.grid(False)
+    fixed_titles(first, second, third)
     return first, second, third
 
 

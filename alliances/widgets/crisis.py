@@ -13,7 +13,7 @@ from alliances.models.crisis import (
     outcome_regions,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained, trend
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained, trend
 
 MAX_MEMBERS = 40
 SLIDER = dict(continuous_update=False)
@@ -23,6 +23,7 @@ def _consensus_axes(fig):
     """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
     left, right = fig.subplots(1, 2)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.3)
+    fixed_titles(left, right)
     return left, right
 
 
@@ -30,6 +31,7 @@ def _escalation_axes(fig):
     """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
     left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.83, wspace=0.1)
+    fixed_titles(left, right)
     return left, right
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from alliances.models.security_dilemma import best_commitment, weighted_risk
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
 
@@ -16,6 +16,7 @@ def _dilemma_axes(fig):
     """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
     left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.28)
+    fixed_titles(left, right)
     return left, right
 
 

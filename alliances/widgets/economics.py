@@ -8,7 +8,7 @@ from matplotlib.ticker import NullFormatter
 
 from alliances.models.economics import burden_and_size, nash_contributions, rank_correlation
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 FIRST_YEAR, LAST_YEAR = 2014, 2022  # NATO's shares start in 2014; the COW capability data end in 2022
 
@@ -26,6 +26,7 @@ def _burden_axes(fig):
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.84, wspace=0.32)
     right.set(xscale="log", xlabel="Energy use (COW, thousand coal-ton eq.)", ylabel="Defence spending (% of GDP, NATO)")
     right.xaxis.set_minor_formatter(NullFormatter())
+    fixed_titles(left, right)
     return left, right
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from alliances.models.atop import OBLIGATIONS
 from alliances.models.evolution import MEASURES, decade_table
 from alliances.style import CYCLE, PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 LABELS = {"defence": "Defence", "offence": "Offence", "neutrality": "Neutrality", "non_aggression": "Non-aggression",
           "consultation": "Consultation"}
@@ -17,7 +17,9 @@ ALL_KINDS = "all kinds"
 
 def _evolution_axes(fig):
     """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
-    return fig.add_axes((0.14, 0.45, 0.84, 0.45)), fig.add_axes((0.14, 0.1, 0.84, 0.2))
+    top, bottom = fig.add_axes((0.14, 0.45, 0.84, 0.45)), fig.add_axes((0.14, 0.1, 0.84, 0.2))
+    fixed_titles(top, bottom)
+    return top, bottom
 
 
 def draw_evolution(fig, obligation, measure, kind, tables, milestones) -> str:

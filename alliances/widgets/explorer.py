@@ -20,7 +20,7 @@ from alliances.models.explorer import (
     primary_obligation,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, StaticFigure, clear_data, forget_retained, retained
+from alliances.widgets.base import ModelView, StaticFigure, clear_data, fixed_titles, forget_retained, retained
 
 # The strongest obligation of each treaty sets its bar's colour AND hatch, so print and colour-blind
 # readers can tell them apart; the letters after each label list every obligation the treaty has.
@@ -106,6 +106,7 @@ def _timeline_axes(fig) -> dict:
     ax = fig.subplots()
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("Year (bars run from signature to end)")
+    fixed_titles(ax)
     return {"ax": ax, "filter": None, "artists": None}
 
 

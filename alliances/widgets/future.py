@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from alliances.models.scenarios import share_path, spending_scenario
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, retained
+from alliances.widgets.base import ModelView, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
 
@@ -26,6 +26,7 @@ def _scenario_artists(fig, n):
     bars = right.barh(range(n), [0] * n, left=0, color=PALETTE["primary"], height=0.7).patches
     right.yaxis.set_inverted(True)
     right.set_xlabel("Year target first reached")
+    fixed_titles(left, right)
     return left, right, paths, goal, label, bars
 
 

@@ -7,7 +7,7 @@ import numpy as np
 
 from alliances.models.national_interest import best_portfolio, capabilities_in_year, portfolios
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, clear_data, retained
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 # COW country codes; Germany is united Germany (255) or, 1955-1990, the Federal Republic (260).
 CANDIDATES = {"United States": (2,), "United Kingdom": (200,), "France": (220,), "Germany": (255, 260),
@@ -23,6 +23,7 @@ def _choice_axes(fig):
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.86, wspace=0.45)
     right.tick_params(axis="y", labelsize=8)
     right.grid(False)
+    fixed_titles(left, right)
     return left, right
 
 

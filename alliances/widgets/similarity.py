@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 
 from alliances.models.similarity import cohen_kappa, portfolios, s_score, similarity_matrix
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, forget_retained, retained
+from alliances.widgets.base import ModelView, fixed_titles, forget_retained, retained
 
 MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi",
                   "kappa_w": "Weighted kappa"}
@@ -148,6 +148,7 @@ def _pair_artists(fig):
     same = right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center", visible=False)
     right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
     right.set_xlim(-0.4, 3.4)
+    fixed_titles(left, right)
     return left, right, image, cells, (lines, mark_a, mark_b, legend, same)
 
 
@@ -218,6 +219,7 @@ def _heatmap_artists(fig):
     image = ax.imshow(np.zeros((2, 2)), cmap="PuOr", vmin=-1, vmax=1)
     ax.set_facecolor("white")
     ax.grid(False)
+    fixed_titles(ax)
     bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
     return {"ax": ax, "image": image, "bar": bar, "n": None, "cells": {}}
 
