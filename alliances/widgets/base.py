@@ -38,10 +38,40 @@ LIVE_NOTE = (
 )
 
 
+def _font_heights(dpi: float) -> Callable:
+    """The line-height metrics of a font, looked up once per font in a draw.
+
+    matplotlib 3.11 looks up the font file and reads its tables again each time it lays out a text
+    (several times per text and draw); it asks the renderer first when the renderer offers
+    ``_get_font_height_metrics``. This answers from the same tables, by the same formula.
+    """
+    from matplotlib.font_manager import fontManager, get_font
+
+    found: dict[int, tuple] = {}
+
+    def metrics(prop):
+        key = hash(prop)  # FontProperties hash and compare by all their values
+        if key not in found:
+            found[key] = (None, None, None)  # no table: matplotlib measures the text instead
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                               ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(name)
+                if table is None:
+                    continue
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+                found[key] = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                break
+        return found[key]
+
+    return metrics
+
+
 def _png(fig) -> bytes:
     """PNG bytes of a figure: one Agg draw, then a fast Pillow encode (no savefig round trip)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     with context():
+        canvas.get_renderer()._get_font_height_metrics = _font_heights(fig.dpi)  # fresh per draw: rc may change
         canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
