@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.site_build import build_site
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def jupyter_book_command() -> str:
-    """The jupyter-book installed beside this Python (the README's build command), else the one on PATH."""
-    beside = Path(sys.executable).parent / "jupyter-book"
-    found = str(beside) if beside.exists() else shutil.which("jupyter-book")
-    if not found:
-        raise RuntimeError("jupyter-book is not installed: run `python3 -m pip install -r requirements.txt`")
-    return found
 
 
 def toc_files() -> list[str]:
@@ -32,16 +22,9 @@ def toc_files() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> tuple[Path, str]:
-    """Build the whole book once, exactly as the README's build command does, into a temporary folder."""
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [jupyter_book_command(), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"],
-        capture_output=True, text=True, cwd=ROOT, timeout=1500,
-    )
-    log = result.stdout + result.stderr
-    assert result.returncode == 0, f"book build failed:\n{log[-6000:]}"
-    return out / "_build" / "html", log
+def built_site() -> tuple[Path, str]:
+    """The whole book, built once per session as the README's build command does (shared with the browser tests)."""
+    return build_site()
 
 
 @pytest.mark.slow
@@ -68,14 +51,19 @@ def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
     assert chapters
     for name in chapters:
         page = (html / f"{name}.html").read_text()
-        figures = re.findall(r"<img src=.data:image/png;base64,[^>]*alt='([^']*)'", page)
-        assert figures and all(len(alt) > 40 for alt in figures), f"{name}: figures need real alt text"
-        assert "static preview of an interactive figure" in page, f"{name}: no widget preview"
-        assert "widget-view+json" not in page, f"{name}: a dead widget view reached the page"
+        figures = re.findall(r"<img src='(\.\./_images/frames/[0-9a-f]+\.png)' alt='([^']*)'", page)
+        assert figures and all(len(alt) > 40 for _, alt in figures), f"{name}: figures need real alt text"
+        assert all((html / "book" / src).is_file() for src, _ in figures), f"{name}: a figure's image file is missing"
+        assert "base64" not in page, f"{name}: an image is inlined instead of served as a file"
+        assert "widget-view+json" not in page and "widget-state+json" not in page, f"{name}: widget state reached the page"
         assert "Traceback" not in page, f"{name}: a cell raised while the book was built"
         assert "JupyterQuiz" in page or "jupyterquiz" in page.lower(), f"{name}: no self-check quiz"
-        assert "mybinder.org" in page, f"{name}: no launch button"
-        assert 'id="references"' in page and 'class="citation"' in page, f"{name}: no per-chapter reference list"
+        assert f"_sources/{name}.ipynb" in page and (html / "_sources" / f"{name}.ipynb").is_file(), f"{name}: no download"
+        cited = re.findall(r'href="references\.html#([\w-]+)"', page)
+        assert cited, f"{name}: no citation links to the course's reference list"
+        references = (html / "book" / "references.html").read_text()
+        assert all(f'id="{anchor}"' in references for anchor in cited), f"{name}: a citation points at nothing"
+        assert 'href="glossary.html#term-' in page, f"{name}: no glossary term linked"
 
 
 @pytest.mark.slow

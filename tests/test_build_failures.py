@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from test_book import ROOT, jupyter_book_command
+from site_build import ROOT, jupyter_book_command
 
 
 def _notebook(code: str) -> nbformat.NotebookNode:
@@ -33,6 +33,9 @@ def test_broken_notebook_fails_every_build_until_fixed(tmp_path):
     (book / "book").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     shutil.copy(ROOT / "book" / "references.bib", book / "book" / "references.bib")
+    for folder in ("_static", "_templates"):  # the site's own assets, as the real book has them
+        if (ROOT / "book" / folder).is_dir():
+            shutil.copytree(ROOT / "book" / folder, book / "book" / folder)
     (book / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "book/page"}))
     page = book / "book" / "page.ipynb"
     nbformat.write(_notebook("raise RuntimeError('this page is broken')"), page)

@@ -81,3 +81,9 @@ def test_table_has_a_row_per_event_and_labelled_filters(events):
     assert "aria-live='polite'" in page
     nato_rows = re.findall(r"<tr data-region='Transatlantic'", page)
     assert len(nato_rows) == int((events["region"] == "Transatlantic").sum())
+
+
+@pytest.mark.parametrize("chapter", ["ch01", "ch05", "ch06", "ch09", "ch10", "ch11"])
+def test_chapters_that_discuss_events_link_the_timeline(chapter):
+    (path,) = (Path(__file__).resolve().parent.parent / "book").glob(f"{chapter}_*.ipynb")
+    assert "{doc}`timeline`" in path.read_text(encoding="utf-8")

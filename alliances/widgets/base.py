@@ -316,7 +316,12 @@ class ModelView:
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        """Live widget for JupyterLab; for the website, the figure payload (``alliances.widgets.preview``);
+        a self-contained HTML preview for other notebook viewers."""
+        from alliances.widgets.preview import MIME, figure_payload
+
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle[MIME] = figure_payload(self)
         bundle["text/html"] = self.preview_html()
         bundle["text/plain"] = f"{self.title or 'Figure'}: {self.summary}"
         return bundle
@@ -329,8 +334,11 @@ class StaticFigure(ModelView):
         super().__init__(lambda fig: draw(fig, **fixed), None, title=title, figsize=figsize)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
+        from alliances.widgets.preview import MIME, figure_payload
+
         png = base64.b64encode(self.png).decode("ascii")
-        return {"text/html": self.preview_html(), "image/png": png, "text/plain": self.summary}
+        return {MIME: figure_payload(self), "text/html": self.preview_html(), "image/png": png,
+                "text/plain": self.summary}
 
 
 def trend(start: float, end: float, fmt: str = "{:.1%}", up: str = "rises", down: str = "falls") -> str:
