@@ -154,12 +154,14 @@ def retained(fig, key: Any, build: Callable[[Any], Any]) -> Any:
     Creating axes, ticks and texts is a large part of a redraw, so a view whose artists stay the
     same from one setting to the next keeps them (``build(fig)`` returns them) and only changes their
     data. While a figure holds retained artists :class:`ModelView` does not clear it before ``draw``.
-    A ``draw`` that does not call this is unaffected: its figure is cleared on every redraw.
+    A ``draw`` that does not call this is unaffected: its figure is cleared on every redraw. A figure
+    cleared by other code (its axes gone) is rebuilt too.
     """
     state = getattr(fig, "_retained", None)
-    if state is None or state[0] != key:
+    if state is None or state[0] != key or state[2] != fig.axes:
         fig.clear()
-        state = (key, build(fig))
+        built = build(fig)
+        state = (key, built, list(fig.axes))
         fig._retained = state
     return state[1]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 
 import ipywidgets as w
 import networkx as nx
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from alliances.models.network import (
     alliance_graph,
@@ -30,13 +30,22 @@ METHOD_LABELS = {"components": "connected components", "communities": "modularit
 _BLOC_LAYOUTS: dict = {}  # a bloc's layout by its states and ties: most year-to-year changes touch one bloc
 
 
+def _one_blas_thread():
+    """One BLAS thread for the layout optimiser, whose many tiny matrix steps ran two to three times
+    slower threaded; a no-op where threadpoolctl is absent (the JupyterLite build has no BLAS threads)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _bloc_layout(sub: nx.Graph) -> dict:
     key = (tuple(sub.nodes), frozenset(tuple(sorted(e)) for e in sub.edges))
     if key not in _BLOC_LAYOUTS:
         if len(_BLOC_LAYOUTS) > 2000:
             _BLOC_LAYOUTS.clear()
-        # one BLAS thread: the optimiser's many tiny matrix steps ran two to three times slower threaded
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _one_blas_thread():
             start = nx.spring_layout(sub, seed=SEED, weight=None)
             _BLOC_LAYOUTS[key] = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
     return _BLOC_LAYOUTS[key]
