@@ -8,6 +8,9 @@ build <= 90 s and a no-change rebuild <= 10 s on 2 cores. Widgets are found thro
 Each update is timed twice: wall-clock time (what a reader waits) and the process's CPU time (what
 the redraw costs; on a shared, busy machine this is the fairer figure, since wall time also counts
 the time other processes hold the cores). The verdict uses wall time unless ``--cpu`` is given.
+Each view is closed and its objects collected before the next is measured, as a reader's kernel
+holds one chapter's views, not every chapter's: otherwise the garbage collector's full passes over
+all earlier views' figures and caches land in later views' updates.
 Run from the repository root:
 
     python benchmarks/bench_course.py            # everything (the clean build takes minutes)
@@ -18,6 +21,7 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import pkgutil
 import statistics
@@ -112,6 +116,9 @@ def time_widgets(repeats: int, only: set[str] | None = None, use_cpu: bool = Fal
     for label, factory in widget_factories(only):
         view = factory()
         wall, cpu = time_updates(view, repeats)
+        view.close()
+        del view
+        gc.collect()
         judged = cpu if use_cpu else wall
         every += judged
         med, top = 1000 * statistics.median(judged), 1000 * max(judged)

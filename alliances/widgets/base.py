@@ -25,6 +25,7 @@ import ipywidgets as w
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from alliances.style import context, new_figure
 
@@ -37,10 +38,40 @@ LIVE_NOTE = (
 )
 
 
+def _font_heights(dpi: float) -> Callable:
+    """The line-height metrics of a font, looked up once per font in a draw.
+
+    matplotlib 3.11 looks up the font file and reads its tables again each time it lays out a text
+    (several times per text and draw); it asks the renderer first when the renderer offers
+    ``_get_font_height_metrics``. This answers from the same tables, by the same formula.
+    """
+    from matplotlib.font_manager import fontManager, get_font
+
+    found: dict[int, tuple] = {}
+
+    def metrics(prop):
+        key = hash(prop)  # FontProperties hash and compare by all their values
+        if key not in found:
+            found[key] = (None, None, None)  # no table: matplotlib measures the text instead
+            font = get_font(fontManager._find_fonts_by_props(prop))
+            for name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                               ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(name)
+                if table is None:
+                    continue
+                scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * dpi / 72
+                found[key] = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                break
+        return found[key]
+
+    return metrics
+
+
 def _png(fig) -> bytes:
     """PNG bytes of a figure: one Agg draw, then a fast Pillow encode (no savefig round trip)."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     with context():
+        canvas.get_renderer()._get_font_height_metrics = _font_heights(fig.dpi)  # fresh per draw: rc may change
         canvas.draw()
     width, height = canvas.get_width_height(physical=True)
     image = PIL.Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
@@ -123,14 +154,43 @@ def retained(fig, key: Any, build: Callable[[Any], Any]) -> Any:
     Creating axes, ticks and texts is a large part of a redraw, so a view whose artists stay the
     same from one setting to the next keeps them (``build(fig)`` returns them) and only changes their
     data. While a figure holds retained artists :class:`ModelView` does not clear it before ``draw``.
-    A ``draw`` that does not call this is unaffected: its figure is cleared on every redraw.
+    A ``draw`` that does not call this is unaffected: its figure is cleared on every redraw. A figure
+    cleared by other code (its axes gone) is rebuilt too.
     """
     state = getattr(fig, "_retained", None)
-    if state is None or state[0] != key:
+    if state is None or state[0] != key or state[2] != fig.axes:
         fig.clear()
-        state = (key, build(fig))
+        built = build(fig)
+        state = (key, built, list(fig.axes))
         fig._retained = state
     return state[1]
+
+
+def clear_data(*axes) -> None:
+    """Remove what each axes shows (lines, patches, collections, texts, images, legend) but keep the
+    axes with its ticks, scales and labels, and let it autoscale afresh on the data added next.
+
+    For a retained axes whose content changes with the controls: making ticks is the costly part of
+    a new axes, and this keeps them. Settings made once in ``build`` (scale, grid) stay.
+    """
+    for ax in axes:
+        for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.images, *ax.tables, *ax.artists]:
+            artist.remove()
+        if ax.legend_ is not None:
+            ax.legend_.remove()
+        ax.containers.clear()
+        ax.dataLim = Bbox.null()
+        ax.ignore_existing_data_limits = True
+        ax.set_autoscale_on(True)
+        ax.set_prop_cycle(None)
+
+
+def fixed_titles(*axes) -> None:
+    """Keep each axes' title at the top of the axes instead of checking, on every draw, whether top
+    tick labels or a y offset text push it up (a check that measures every y tick label). Only for
+    axes that have neither, so the title lands where the check would have put it."""
+    for ax in axes:
+        ax.set_title(ax.get_title(), y=1.0)
 
 
 def forget_retained(fig) -> None:
@@ -224,6 +284,12 @@ class ModelView:
             if name not in self.controls:
                 raise KeyError(f"no control named {name!r}; controls are {sorted(self.controls)}")
             self.controls[name].value = value
+
+    def close(self) -> None:
+        """Close the view's ipywidgets (which the kernel otherwise keeps alive) and drop its figure's artists."""
+        for part in (*self.controls.values(), self.image, self.caption, self.error):
+            part.close()
+        forget_retained(self._figure)
 
     @property
     def widget(self) -> w.Widget:

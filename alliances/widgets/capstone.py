@@ -9,10 +9,20 @@ from alliances.models.crisis import escalation_game, outcome_regions
 from alliances.models.deterrence import analyse
 from alliances.models.security_dilemma import best_commitment, entrapment_risk
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
 DETERRENCE = dict(challenger=1.0, protege=1.0, ally=2.0, stakes=10.0, cost=3.0, extra_cost=1.0)
+
+
+def _lens_axes(fig):
+    """The three axes, kept between updates (their ticks are the costly part of a redraw)."""
+    first, second, third = fig.subplots(1, 3)
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.8, wspace=0.38)
+    second.set(yticks=[])
+    second.grid(False)
+    fixed_titles(first, second, third)
+    return first, second, third
 
 
 def draw_three_lenses(fig, commitment, weight, entrapment) -> str:
@@ -25,8 +35,8 @@ def draw_three_lenses(fig, commitment, weight, entrapment) -> str:
     regions = outcome_regions()
     best = best_commitment(weight, 0.6, entrapment, 2.0)
     risk_now = entrapment_risk(commitment, entrapment, 2.0)
-    first, second, third = fig.subplots(1, 3)
-    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.8, wspace=0.38)
+    first, second, third = retained(fig, "lenses", _lens_axes)
+    clear_data(first, second, third)
     first.plot(grid, gains, color=PALETTE["primary"], lw=2)
     first.axhline(0, color=PALETTE["ink"], lw=1)
     first.axvline(commitment, color=PALETTE["muted"], lw=1)
@@ -40,8 +50,7 @@ def draw_three_lenses(fig, commitment, weight, entrapment) -> str:
         second.text((lo + hi) / 2, 0, name.replace("defender ", "D ").replace(" ", "\n"), ha="center", va="center",
                     fontsize=7)
     second.axvline(commitment, color=PALETTE["ink"], lw=2)
-    second.set(xlim=(0, 1), ylim=(-0.5, 0.5), yticks=[], xlabel="Commitment", title="Ch. 10: escalation game")
-    second.grid(False)
+    second.set(xlim=(0, 1), ylim=(-0.5, 0.5), xlabel="Commitment", title="Ch. 10: escalation game")
     third.plot(grid, 0.6 * (1 - grid) ** 2, color=PALETTE["primary"], lw=2, label="Abandonment")
     third.plot(grid, entrapment * grid**2, color=PALETTE["warning"], lw=2, ls="--", label="Entrapment")
     third.axvline(commitment, color=PALETTE["muted"], lw=1)

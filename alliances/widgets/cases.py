@@ -10,7 +10,7 @@ import pandas as pd
 
 from alliances.models.cases import bloc_members, bloc_sizes, case_events, missions_active, missions_by_year
 from alliances.style import CYCLE, PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, retained
 
 FIRST_YEAR, LAST_YEAR = 1945, 2025
 
@@ -68,11 +68,20 @@ def _wrap(text: str, width: int = 58) -> str:
     return textwrap.fill(text, width=width, subsequent_indent="  ")
 
 
+def _case_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    top = fig.add_axes((0.07, 0.45, 0.42, 0.45))
+    top.tick_params(labelbottom=False)
+    return top, fig.add_axes((0.07, 0.1, 0.42, 0.25))
+
+
 def draw_cases(fig, year: int, case: str, data: CaseData) -> str:
     """Left: bloc sizes and UN missions by year, the case's events marked; right: who and what in ``year``."""
     ids = CASES[case]
-    top = fig.add_axes((0.07, 0.45, 0.42, 0.45))
-    bottom = fig.add_axes((0.07, 0.1, 0.42, 0.25))
+    top, bottom = retained(fig, "cases", _case_axes)
+    clear_data(top, bottom)
+    for artist in [*fig.legends, *fig.texts]:
+        artist.remove()
     years = data.sizes.index
     series = _plotted(case, data.sizes)
     for alliance_id in data.sizes.columns:
@@ -90,7 +99,6 @@ def draw_cases(fig, year: int, case: str, data: CaseData) -> str:
     bottom.step(years, data.mission_counts, where="post", lw=2 if not ids else 1.2, color=PALETTE["accent"])
     bottom.set(ylabel="UN missions\n(course data)", xlabel="Year", xlim=(FIRST_YEAR, LAST_YEAR))
     top.set_xlim(FIRST_YEAR, LAST_YEAR)
-    top.tick_params(labelbottom=False)
     shown = data.events[data.events["alliance_id"].isin(ids)] if ids else data.events.iloc[0:0]
     marks = shown[shown["year"].between(FIRST_YEAR, LAST_YEAR)]
     ymax = max(1, int(data.sizes.to_numpy().max()) if not series else max(int(v.max()) for v in series.values()))

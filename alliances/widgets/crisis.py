@@ -13,10 +13,26 @@ from alliances.models.crisis import (
     outcome_regions,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, trend
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained, trend
 
 MAX_MEMBERS = 40
 SLIDER = dict(continuous_update=False)
+
+
+def _consensus_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    left, right = fig.subplots(1, 2)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.3)
+    fixed_titles(left, right)
+    return left, right
+
+
+def _escalation_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.83, wspace=0.1)
+    fixed_titles(left, right)
+    return left, right
 
 
 def draw_consensus(fig, n, p, q, rho, rounds) -> str:
@@ -25,8 +41,8 @@ def draw_consensus(fig, n, p, q, rho, rounds) -> str:
     first = [consensus_probability(k, p, q, 0, rho) for k in sizes]
     later = [consensus_probability(k, p, q, rounds, rho) for k in sizes]
     waits = [expected_rounds(k, p, q, rho) for k in sizes]
-    left, right = fig.subplots(1, 2)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.3)
+    left, right = retained(fig, "consensus", _consensus_axes)
+    clear_data(left, right)
     left.plot(sizes, first, color=PALETTE["secondary"], lw=2, ls="--", label="At the first meeting")
     left.plot(sizes, later, color=PALETTE["primary"], lw=2, label=f"After {rounds} round{'s' * (rounds != 1)}")
     left.scatter([n, n], [first[n - 1], later[n - 1]], color=[PALETTE["secondary"], PALETTE["primary"]],
@@ -116,8 +132,8 @@ def draw_escalation(fig, commitment, ally, cost_challenger, cost_defender, audie
                   cost_challenger=cost_challenger, cost_defender=cost_defender, audience_cost=audience_cost)
     result = escalation_game(commitment, **params)
     regions = outcome_regions(**params)
-    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
-    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.14, top=0.83, wspace=0.1)
+    left, right = retained(fig, "escalation", _escalation_axes)
+    clear_data(left, right)
     for outcome, lo, hi in regions:
         colour, hatch = OUTCOME_STYLE[outcome]
         left.axvspan(lo, hi, color=colour, alpha=0.2, hatch=hatch, lw=0)

@@ -7,9 +7,17 @@ import numpy as np
 
 from alliances.models.security_dilemma import best_commitment, weighted_risk
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
+
+
+def _dilemma_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.28)
+    fixed_titles(left, right)
+    return left, right
 
 
 def draw_security_dilemma(fig, commitment, weight, abandonment, entrapment, curvature) -> str:
@@ -20,8 +28,8 @@ def draw_security_dilemma(fig, commitment, weight, abandonment, entrapment, curv
     total = weight * a_curve + (1 - weight) * e_curve
     best = best_commitment(weight, abandonment, entrapment, curvature)
     here = weighted_risk(commitment, weight, abandonment, entrapment, curvature)
-    left, right = fig.subplots(1, 2, width_ratios=[1.5, 1])
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.83, wspace=0.28)
+    left, right = retained(fig, "dilemma", _dilemma_axes)
+    clear_data(left, right)
     left.plot(c, a_curve, color=PALETTE["primary"], lw=2, label="Abandonment risk")
     left.plot(c, e_curve, color=PALETTE["warning"], lw=2, ls="--", label="Entrapment risk")
     left.plot(c, total, color=PALETTE["ink"], lw=2.5, ls="-.", label=f"Weighted sum (w = {weight:.2f})")

@@ -9,7 +9,7 @@ import numpy as np
 
 from alliances.models.deterrence import RELIABILITY_ESTIMATES, analyse
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, retained
 
 LEEDS_RELIABILITY = RELIABILITY_ESTIMATES["llm2000"].value  # Leeds, Long & Mitchell (2000): 74.5%, 1816-1944
 REFERENCE_LABELS = {
@@ -44,6 +44,13 @@ def _num(x: float) -> str:
     return f"{x:.1f}".replace("-0.0", "0.0")
 
 
+def _deterrence_axes(fig):
+    """The axes, kept between updates (its ticks are the costly part of a redraw)."""
+    ax = fig.subplots()
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.26)  # fixed margins: no layout pass per redraw
+    return ax
+
+
 def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, challenger=CHALLENGER,
                     reference="llm2000") -> str:
     """Expected gain of attacking as a function of the ally's reliability, with the threshold and regions.
@@ -56,8 +63,8 @@ def draw_deterrence(fig, reliability, ally, protege, stakes, cost, extra_cost, c
     r_star = model.threshold
     gain_now = model.gain(reliability)
     attack_now = gain_now > 0
-    ax = fig.subplots()
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.26)  # fixed margins: no layout pass per redraw
+    ax = retained(fig, "deterrence", _deterrence_axes)
+    clear_data(ax)
     r = np.linspace(0.0, 1.0, 201)
     gains = (1 - r) * model.gain_alone + r * model.gain_with_ally
 

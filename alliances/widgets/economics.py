@@ -8,7 +8,7 @@ from matplotlib.ticker import NullFormatter
 
 from alliances.models.economics import burden_and_size, nash_contributions, rank_correlation
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 FIRST_YEAR, LAST_YEAR = 2014, 2022  # NATO's shares start in 2014; the COW capability data end in 2022
 
@@ -20,10 +20,20 @@ def model_incomes(allies: int, inequality: float) -> list[float]:
     return [float(v) for v in np.geomspace(inequality, 1.0, allies)]
 
 
-def draw_burden(fig, allies, inequality, taste, year, tables) -> str:
-    """Left: Nash contributions and burdens against the optimum; right: NATO burdens against COW energy use."""
+def _burden_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
     left, right = fig.subplots(1, 2)
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.84, wspace=0.32)
+    right.set(xscale="log", xlabel="Energy use (COW, thousand coal-ton eq.)", ylabel="Defence spending (% of GDP, NATO)")
+    right.xaxis.set_minor_formatter(NullFormatter())
+    fixed_titles(left, right)
+    return left, right
+
+
+def draw_burden(fig, allies, inequality, taste, year, tables) -> str:
+    """Left: Nash contributions and burdens against the optimum; right: NATO burdens against COW energy use."""
+    left, right = retained(fig, "burden", _burden_axes)
+    clear_data(left, right)
     eq = nash_contributions(model_incomes(allies, inequality), taste)
     x = np.arange(1, allies + 1)
     left.bar(x, [100 * b for b in eq.burdens], color=PALETTE["primary"], label="Nash: share of income given")
@@ -34,11 +44,9 @@ def draw_burden(fig, allies, inequality, taste, year, tables) -> str:
     table = tables[year]
     rho = rank_correlation(table["size"], table["burden_pct"])
     right.scatter(table["size"], table["burden_pct"], color=PALETTE["secondary"], edgecolor=PALETTE["ink"], zorder=3)
-    for _, row in table.iterrows():
-        right.annotate(row["iso3"], (row["size"], row["burden_pct"]), textcoords="offset points", xytext=(3, 2), fontsize=6)
-    right.set(xscale="log", xlabel="Energy use (COW, thousand coal-ton eq.)", ylabel="Defence spending (% of GDP, NATO)",
-              title=f"{year}: Spearman rho = {rho:.2f}, n = {len(table)}")
-    right.xaxis.set_minor_formatter(NullFormatter())
+    for iso3, size, burden in zip(table["iso3"].tolist(), table["size"].tolist(), table["burden_pct"].tolist()):
+        right.annotate(iso3, (size, burden), textcoords="offset points", xytext=(3, 2), fontsize=6)
+    right.set(title=f"{year}: Spearman rho = {rho:.2f}, n = {len(table)}")
     gap_pct = 100 * eq.gap / eq.optimal_total
     fig.suptitle(f"Free riding: the Nash total is {100 - gap_pct:.0f}% of the optimum", fontsize=11)
     if allies == 1:

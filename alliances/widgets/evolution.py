@@ -8,17 +8,24 @@ import numpy as np
 from alliances.models.atop import OBLIGATIONS
 from alliances.models.evolution import MEASURES, decade_table
 from alliances.style import CYCLE, PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 LABELS = {"defence": "Defence", "offence": "Offence", "neutrality": "Neutrality", "non_aggression": "Non-aggression",
           "consultation": "Consultation"}
 ALL_KINDS = "all kinds"
 
 
+def _evolution_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    top, bottom = fig.add_axes((0.14, 0.45, 0.84, 0.45)), fig.add_axes((0.14, 0.1, 0.84, 0.2))
+    fixed_titles(top, bottom)
+    return top, bottom
+
+
 def draw_evolution(fig, obligation, measure, kind, tables, milestones) -> str:
     """Top: the chosen measure by decade for one obligation; bottom: milestones since 1945, one kind marked."""
-    top = fig.add_axes((0.14, 0.45, 0.84, 0.45))
-    bottom = fig.add_axes((0.14, 0.1, 0.84, 0.2))
+    top, bottom = retained(fig, "evolution", _evolution_axes)
+    clear_data(top, bottom)
     series = tables[measure][obligation]
     decades = series.index.to_numpy()
     top.bar(decades + 5, series.to_numpy(), width=8, color=PALETTE["primary"], edgecolor="white")

@@ -20,7 +20,7 @@ from alliances.models.explorer import (
     primary_obligation,
 )
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, StaticFigure, forget_retained, retained
+from alliances.widgets.base import ModelView, StaticFigure, clear_data, fixed_titles, forget_retained, retained
 
 # The strongest obligation of each treaty sets its bar's colour AND hatch, so print and colour-blind
 # readers can tell them apart; the letters after each label list every obligation the treaty has.
@@ -101,10 +101,19 @@ class _Parts:
         self.open_now = int(chosen["ended"].isna().sum())
 
 
-def _timeline_artists(fig, parts, labels_in, alliances):
+def _timeline_axes(fig) -> dict:
+    """The timeline's axes, kept across filters (its ticks are the costly part of a new axes)."""
+    ax = fig.subplots()
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Year (bars run from signature to end)")
+    fixed_titles(ax)
+    return {"ax": ax, "filter": None, "artists": None}
+
+
+def _timeline_artists(fig, ax, parts, labels_in, alliances):
     """Bars, still-in-force triangles, labels and legend for one filter; the year's marks start empty."""
     n = parts.n
-    ax = fig.subplots()
+    clear_data(ax)
     fig.set_size_inches(9.0, min(max(2.2 + 0.24 * n, 4.0), 16.0))
     if fig.get_layout_engine() is None:  # fixed margins in inches, from the widest label in the data
         width, height = fig.get_size_inches()
@@ -123,8 +132,6 @@ def _timeline_artists(fig, parts, labels_in, alliances):
     size = 10 if n <= 20 else 9 if n <= 35 else 8 if n <= 50 else 7
     ax.set_yticks(y, parts.labels, fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel("Year (bars run from signature to end)")
     from matplotlib.patches import Patch
 
     handles = []
@@ -163,8 +170,11 @@ def draw_timeline(fig, obligation, region, era, year, *, alliances, as_of, label
         ax.set_title(f"No alliances to show; 0 active in {year}")
         return f"Timeline of alliance lifespans: no alliance in the data matches the filters ({what}), so there is nothing to draw."
 
-    ax, bars, dots, line = retained(fig, ("timeline", key), functools.partial(
-        _timeline_artists, parts=parts, labels_in=labels_in, alliances=alliances))
+    state = retained(fig, "timeline", _timeline_axes)
+    if state["filter"] != key:
+        state["artists"] = _timeline_artists(fig, state["ax"], parts, labels_in, alliances)
+        state["filter"] = key
+    ax, bars, dots, line = state["artists"]
     active = active_in(parts.chosen, year)
     active_ids = set(active["alliance_id"])
     is_active = [i in active_ids for i in parts.ids]

@@ -2,40 +2,65 @@
 
 from __future__ import annotations
 
+import functools
+
 import ipywidgets as w
 
 from alliances.models.scenarios import share_path, spending_scenario
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, fixed_titles, retained
 
 SLIDER = dict(continuous_update=False)
+
+
+def _scenario_artists(fig, n):
+    """Axes, one path and one bar per ally, the target line and its label: built once for n allies and
+    then updated in place (making ticks and artists was most of a redraw)."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.86, wspace=0.45)
+    right.grid(False)
+    paths = [left.plot([], [], lw=1.3)[0] for _ in range(n)]
+    goal = left.axhline(0, color=PALETTE["ink"], lw=1.5)
+    label = left.text(0, 0, "", va="bottom", fontsize=8)
+    left.set(xlabel="Year", ylabel="Defence spending, % of GDP", title="Scenario paths (not forecasts)")
+    bars = right.barh(range(n), [0] * n, left=0, color=PALETTE["primary"], height=0.7).patches
+    right.yaxis.set_inverted(True)
+    right.set_xlabel("Year target first reached")
+    fixed_titles(left, right)
+    return left, right, paths, goal, label, bars
 
 
 def draw_spending_scenario(fig, target, defence_growth, gdp_growth, last_year, expenditure) -> str:
     """Each ally's projected share of GDP to ``last_year``, and the year it would reach the target."""
     table = spending_scenario(expenditure, target, defence_growth, gdp_growth, last_year)
-    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.86, wspace=0.45)
-    for row, reached in zip(table.itertuples(index=False), table["reached"].notna()):
+    n = len(table)
+    left, right, paths, goal, label, bars = retained(fig, ("scenario", n), functools.partial(_scenario_artists, n=n))
+    for line, row, reached in zip(paths, table.itertuples(index=False), table["reached"].notna()):
         path = share_path(row.share_gdp_pct, max(last_year - row.year, 0), defence_growth, gdp_growth)
-        left.plot(range(row.year, row.year + len(path)), path, lw=1.3,
-                  color=PALETTE["primary"] if reached else PALETTE["warning"], ls="-" if reached else "--")
-    left.axhline(target, color=PALETTE["ink"], lw=1.5)
-    left.text(left.get_xlim()[0], target, f" target {target:.1f}%", va="bottom", fontsize=8)
-    left.set(xlabel="Year", ylabel="Defence spending, % of GDP", title="Scenario paths (not forecasts)")
+        line.set_data(range(row.year, row.year + len(path)), path)
+        line.set_color(PALETTE["primary"] if reached else PALETTE["warning"])
+        line.set_linestyle("-" if reached else "--")
+    goal.set_ydata([target, target])
+    left.relim()
+    left.autoscale_view()
+    label.set_position((left.get_xlim()[0], target))
+    label.set_text(f" target {target:.1f}%")
     done = table[table["reached"].notna()]
     missing = table[table["reached"].isna()]
     labels = list(done["state"]) + list(missing["state"])
     years = [int(y) for y in done["reached"]]
     first = min(int(table["year"].min()), min(years, default=last_year))
-    right.barh(range(len(years)), [y - first + 0.6 for y in years], left=first - 0.3, color=PALETTE["primary"], height=0.7)
-    right.barh(range(len(years), len(labels)), [last_year - first + 0.6] * len(missing), left=first - 0.3,
-               color=PALETTE["warning"], alpha=0.35, hatch="//", height=0.7)
+    for k, bar in enumerate(bars):  # reached (in order), then the hatched ones that are not
+        on = k < len(years)
+        bar.set_x(first - 0.3)
+        bar.set_width(years[k] - first + 0.6 if on else last_year - first + 0.6)
+        bar.set_alpha(None if on else 0.35)
+        bar.set_facecolor(PALETTE["primary"] if on else PALETTE["warning"])
+        bar.set_hatch(None if on else "//")
+    right.relim()
+    right.autoscale_view()
     right.set_yticks(range(len(labels)), labels, fontsize=7)
-    right.invert_yaxis()
-    right.set(xlim=(first - 0.5, last_year + 0.5), xlabel="Year target first reached",
-              title=f"Hatched: not by {last_year}")
-    right.grid(False)
+    right.set(xlim=(first - 0.5, last_year + 0.5), title=f"Hatched: not by {last_year}")
     fig.suptitle(f"Scenario: {len(done)} of {len(table)} allies at {target:.1f}% of GDP by {last_year}")
     listed = "; ".join(f"{s} {int(y)}" for s, y in zip(done["state"], done["reached"]))
     return (

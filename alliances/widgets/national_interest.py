@@ -7,7 +7,7 @@ import numpy as np
 
 from alliances.models.national_interest import best_portfolio, capabilities_in_year, portfolios
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView
+from alliances.widgets.base import ModelView, clear_data, fixed_titles, retained
 
 # COW country codes; Germany is united Germany (255) or, 1955-1990, the Federal Republic (260).
 CANDIDATES = {"United States": (2,), "United Kingdom": (200,), "France": (220,), "Germany": (255, 260),
@@ -15,6 +15,16 @@ CANDIDATES = {"United States": (2,), "United Kingdom": (200,), "France": (220,),
 CHOOSERS = {"Poland": (290,), "Turkey": (640,), "South Korea": (732,), "Australia": (900,),
             "Norway": (385,), "Philippines": (840,)}
 FIRST_YEAR, LAST_YEAR = 1955, 2016
+
+
+def _choice_axes(fig):
+    """The two axes, kept between updates (their ticks are the costly part of a redraw)."""
+    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.86, wspace=0.45)
+    right.tick_params(axis="y", labelsize=8)
+    right.grid(False)
+    fixed_titles(left, right)
+    return left, right
 
 
 def draw_choice(fig, state, threat, year, weight, reliability, restraint, capabilities,
@@ -29,8 +39,8 @@ def draw_choice(fig, state, threat, year, weight, reliability, restraint, capabi
         raise ValueError(f"no COW capability score for {threat} in {year}")
     options = portfolios(own[state], caps[threat], caps, weight, reliability, threat, restraint)
     best = best_portfolio(own[state], caps[threat], caps, weight, reliability, threat, restraint)
-    left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.86, wspace=0.45)
+    left, right = retained(fig, "choice", _choice_axes)
+    clear_data(left, right)
     a = np.array([p.autonomy_lost for p in options])
     s = np.array([p.security for p in options])
     wagon = np.array([p.bandwagon for p in options])
@@ -48,10 +58,9 @@ def draw_choice(fig, state, threat, year, weight, reliability, restraint, capabi
     colours = [PALETTE["ink"]] + [PALETTE["warning"] if n in best.partners else
                                   (PALETTE["secondary"] if n == threat else PALETTE["sky"]) for n in caps]
     hatches = [""] + ["//" if n in best.partners else "" for n in caps]
-    right.barh(names[::-1], values[::-1], color=colours[::-1], hatch=hatches[::-1], edgecolor="white")
+    right.barh(range(len(names)), values[::-1], color=colours[::-1], hatch=hatches[::-1], edgecolor="white")
+    right.set_yticks(range(len(names)), names[::-1])
     right.set(xlabel=f"COW CINC score, {year}", title="Capabilities (chosen: hatched)")
-    right.tick_params(axis="y", labelsize=8)
-    right.grid(False)
     chosen = ", ".join(best.partners) if best.partners else "no ally"
     fig.suptitle(f"{state} facing {threat}, {year}: best choice is {chosen}", fontsize=11)
     if best.bandwagon:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 
@@ -18,7 +19,7 @@ from alliances.models.network import (
     network_summary,
 )
 from alliances.style import CYCLE, PALETTE
-from alliances.widgets.base import ModelView, StaticFigure
+from alliances.widgets.base import ModelView, StaticFigure, clear_data, forget_retained, retained
 
 SEED = 20  # fixed seed for the starting layout: the same settings always give the same picture
 NONE = "(none)"
@@ -29,13 +30,24 @@ METHOD_LABELS = {"components": "connected components", "communities": "modularit
 _BLOC_LAYOUTS: dict = {}  # a bloc's layout by its states and ties: most year-to-year changes touch one bloc
 
 
+def _one_blas_thread():
+    """One BLAS thread for the layout optimiser, whose many tiny matrix steps ran two to three times
+    slower threaded; a no-op where threadpoolctl is absent (the JupyterLite build has no BLAS threads)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 def _bloc_layout(sub: nx.Graph) -> dict:
     key = (tuple(sub.nodes), frozenset(tuple(sorted(e)) for e in sub.edges))
     if key not in _BLOC_LAYOUTS:
         if len(_BLOC_LAYOUTS) > 2000:
             _BLOC_LAYOUTS.clear()
-        start = nx.spring_layout(sub, seed=SEED, weight=None)
-        _BLOC_LAYOUTS[key] = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
+        with _one_blas_thread():
+            start = nx.spring_layout(sub, seed=SEED, weight=None)
+            _BLOC_LAYOUTS[key] = nx.rescale_layout_dict(nx.kamada_kawai_layout(sub, pos=start, weight=None), scale=1.0)
     return _BLOC_LAYOUTS[key]
 
 
@@ -71,6 +83,19 @@ def _names(codes) -> str:
     return ", ".join(codes[:-1]) + (" and " if len(codes) > 1 else "") + codes[-1] if codes else "none"
 
 
+def _network_axes(fig):
+    ax = fig.subplots()
+    if fig.get_layout_engine() is None:
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.94)
+    ax.set_axis_off()
+    return ax
+
+
+def _network_artists(fig):
+    """The axes and the key line under it, kept between updates (a new axes is a costly part of a redraw)."""
+    return _network_axes(fig), fig.text(0.5, 0.005, "", ha="center", va="bottom", fontsize=8.5)
+
+
 def draw_network(fig, year, highlight, size_by, bloc_method, *, members, alliance_names, alliances=None, cache=None) -> str:
     """Nodes = states (labelled by ISO3), edges = shared alliances; blocs coloured and numbered."""
     if size_by not in SIZE_LABELS:
@@ -92,14 +117,14 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
             cache[key] = (graph, groups, pos)
     table = degree_table(graph, bloc_method)
     summary = network_summary(graph, bloc_method)
-    ax = fig.subplots()
-    if fig.get_layout_engine() is None:
-        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.05, top=0.94)
-    ax.set_axis_off()
     if graph.number_of_nodes() == 0:
+        forget_retained(fig)
+        ax = _network_axes(fig)
         ax.text(0.5, 0.5, f"No alliance in the data is active in {year}", ha="center", va="center")
         return f"Alliance network in {year}: no alliance in the data is active in that year, so there is nothing to draw."
 
+    ax, key_text = retained(fig, "network", _network_artists)
+    clear_data(ax)
     lit = alliance_members(members, highlight, year) if highlight != NONE else set()
     name = alliance_names.get(highlight, str(highlight))
     colour = {n: (CYCLE[k] if k < len(CYCLE) else PALETTE["muted"]) for k, g in enumerate(groups) for n in g}
@@ -142,7 +167,7 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
     if highlight != NONE:
         legend += f"; squares and purple lines = {name} ({len(lit)} members in {year})" if lit else \
             f"; {name} was not active in {year}"
-    fig.text(0.5, 0.005, legend, ha="center", va="bottom", fontsize=8.5)
+    key_text.set_text(legend)
 
     hub = table.iloc[0]
     ranked = table.sort_values([size_by, "iso3"], ascending=[False, True]).head(3)

@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 
 from alliances.models.similarity import cohen_kappa, portfolios, s_score, similarity_matrix
 from alliances.style import PALETTE
-from alliances.widgets.base import ModelView, forget_retained, retained
+from alliances.widgets.base import ModelView, fixed_titles, forget_retained, retained
 
 MEASURE_LABELS = {"s": "S (Signorino-Ritter)", "kappa": "Cohen's kappa", "pi": "Scott's pi",
                   "kappa_w": "Weighted kappa"}
@@ -148,6 +148,7 @@ def _pair_artists(fig):
     same = right.text(1.5, 0.5, "The two portfolios are identical", ha="center", va="center", visible=False)
     right.set_xticks(range(4), ["none", "entente", "neutr.", "defence"], fontsize=9)
     right.set_xlim(-0.4, 3.4)
+    fixed_titles(left, right)
     return left, right, image, cells, (lines, mark_a, mark_b, legend, same)
 
 
@@ -209,21 +210,32 @@ def group_states(group: str, states: tuple[str, ...], year: int, table: pd.DataF
     return states
 
 
-def _heatmap_artists(fig, n):
-    """The heatmap's axes, image, one text per pair below the diagonal and the colour bar, for n states
-    (built once per group size and then updated in place)."""
+def _heatmap_artists(fig):
+    """The heatmap's axes, image and colour bar, built once per view and updated in place; the cell
+    texts (one per pair below the diagonal) are rebuilt by :func:`_heatmap_cells` when the group size changes."""
     ax = fig.subplots()
     if fig.get_layout_engine() is None:
         fig.subplots_adjust(left=0.1, right=0.97, bottom=0.1, top=0.88)
-    image = ax.imshow(np.zeros((n, n)), cmap="PuOr", vmin=-1, vmax=1)
+    image = ax.imshow(np.zeros((2, 2)), cmap="PuOr", vmin=-1, vmax=1)
     ax.set_facecolor("white")
+    ax.grid(False)
+    fixed_titles(ax)
+    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
+    return {"ax": ax, "image": image, "bar": bar, "n": None, "cells": {}}
+
+
+def _heatmap_cells(state, n):
+    """One text per pair below the diagonal for n states, the image's extent and the axes' limits."""
+    ax = state["ax"]
+    for cell in state["cells"].values():
+        cell.remove()
     size = 10 if n <= 8 else 8.5 if n <= 12 else 7
-    cells = {(i, j): ax.text(j, i, "", ha="center", va="center", fontsize=size) for i in range(n) for j in range(i)}
+    state["cells"] = {(i, j): ax.text(j, i, "", ha="center", va="center", fontsize=size)
+                      for i in range(n) for j in range(i)}
+    state["image"].set_extent((-0.5, n - 0.5, n - 0.5, -0.5))
     ax.set_xlim(-0.5, n - 1.5)
     ax.set_ylim(n - 0.5, 0.5)
-    ax.grid(False)
-    bar = fig.colorbar(image, ax=ax, shrink=0.85, ticks=[-1, -0.5, 0, 0.5, 1])
-    return ax, image, cells, bar
+    state["n"] = n
 
 
 def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
@@ -244,7 +256,10 @@ def draw_heatmap(fig, group, year, measure, *, table_for, groups, names) -> str:
     matrix = similarity_matrix(table, states, measure)
     values = matrix.to_numpy()
     n = len(states)
-    ax, image, cells, bar = retained(fig, ("heatmap", n), functools.partial(_heatmap_artists, n=n))
+    state = retained(fig, "heatmap", _heatmap_artists)
+    if state["n"] != n:
+        _heatmap_cells(state, n)
+    ax, image, cells, bar = state["ax"], state["image"], state["cells"], state["bar"]
     below = np.tril(np.ones((n, n), dtype=bool), k=-1)  # symmetric: each pair once, below the diagonal
     image.set_data(np.ma.masked_where(~below | np.isnan(values), values))
     for (i, j), cell in cells.items():
