@@ -19,7 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ["alliances", "book", "exercises", "tests", "benchmarks"]
-LOCAL = {"alliances", "conftest", "grading_fixtures"}
+LOCAL = {"alliances", "conftest", "grading_fixtures", "tests"}
 
 
 def _normalise(name: str) -> str:

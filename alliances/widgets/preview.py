@@ -38,6 +38,9 @@ def _label(value: Any, control: w.Widget) -> str:
         for label, option in zip(control._options_labels, control._options_values):
             if option == value:
                 return str(label)
+    if isinstance(control, w.SelectMultiple):
+        names = dict(zip(control._options_values, control._options_labels))
+        return ", ".join(str(names.get(v, v)) for v in value) or "none"
     if isinstance(value, tuple | list):
         return "–".join(str(v) for v in value)
     if isinstance(control, w.FloatSlider):
@@ -64,6 +67,14 @@ def positions(control: w.ValueWidget, limit: int = MAX_POSITIONS) -> list[Any]:
             chosen = chosen[: limit - 1] + [current]
             chosen.sort(key=values.index)
         return chosen
+    if isinstance(control, w.SelectMultiple):  # the current choice, then each option added or removed in turn
+        values = list(control._options_values)
+        chosen = [tuple(current)]
+        for option in values:
+            toggled = tuple(v for v in values if (v in current) != (v == option))
+            if toggled and toggled not in chosen:
+                chosen.append(toggled)
+        return chosen[:limit]
     if isinstance(control, w.Checkbox | w.ToggleButton):
         return [False, True]
     if isinstance(control, w.IntRangeSlider | w.FloatRangeSlider):
@@ -123,7 +134,8 @@ def figure_payload(view, *, frames: bool | None = None) -> dict[str, Any]:
         payload["controls"].append({
             "name": name,
             "label": getattr(control, "description", "") or name,
-            "kind": "select" if isinstance(control, w.Dropdown | w.Select | w.RadioButtons | w.ToggleButtons) else "range",
+            "kind": "select" if isinstance(control, w.Dropdown | w.Select | w.RadioButtons | w.ToggleButtons
+                                           | w.SelectMultiple) else "range",
             "positions": [_label(v, control) for v in choices],
             "current": choices.index(current[name]) if current[name] in choices else 0,
         })
