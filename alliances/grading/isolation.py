@@ -114,6 +114,12 @@ def import_paths() -> list[str]:
     return out
 
 
+def is_installation(path: str) -> bool:
+    """A folder of installed packages or a virtual environment (never a source folder such as tests/)."""
+    return ("/site-packages" in path or "/dist-packages" in path
+            or os.path.exists(os.path.join(path, "pyvenv.cfg")))
+
+
 def plan_binds(secrets: list[str], data_dir: str | None) -> list[dict]:
     """The read-only binds of a namespaced run; SandboxError if one would expose a secret path."""
     binds: list[dict] = []
@@ -140,13 +146,11 @@ def plan_binds(secrets: list[str], data_dir: str | None) -> list[dict]:
     essential = {os.path.realpath(p) for p in [sys.prefix, sys.base_prefix, *site.getsitepackages()]}
     for path in sorted(python_paths(), key=len):
         hidden_in = next((secret for secret in secrets if inside(path, secret)), None)
-        if hidden_in is None:
+        if hidden_in is None or path in essential or is_installation(path):
+            # A bind exposes only the folder itself (its parents are empty mount points in the sandbox's
+            # own root), so a virtual environment inside the repository, such as CI's .venv, can be
+            # exposed without exposing the repository; expose() still refuses a folder holding a secret.
             expose(path, None, "Python installation")
-        elif path in essential:
-            raise SandboxError(
-                f"cannot isolate: the Python installation {path} lies inside {hidden_in}, which submissions "
-                "must not see; install the course's Python environment outside it (e.g. python3 -m venv "
-                "~/venvs/alliances) and grade from there")
         # other sys.path entries inside a secret folder (a test folder, the repository) are simply not exposed
     if data_dir:
         expose(data_dir, DATA_MOUNT, "course data")

@@ -336,13 +336,29 @@ def run(config, channel):
                   "timed_out": state["timed_out"], "errors": errors[:50]})
 
 
+def _shows_content(path, config) -> bool:
+    """Whether ``path`` shows anything besides the empty folders that lead to the sandbox's own binds
+    (a virtual environment inside the repository is bound at its own path, so the repository's
+    folder exists in the sandbox, holding only the way to that environment)."""
+    if not os.path.isdir(path):
+        return True
+    prefix = path.rstrip("/") + "/"
+    allowed = {b["dst"][len(prefix):].split("/")[0] for b in config.get("binds", [])
+               if b.get("kind") == "dir" and b["dst"].startswith(prefix)}
+    try:
+        entries = set(os.listdir(path))
+    except OSError:
+        return False
+    return bool(entries - allowed)
+
+
 def probe(config, channel):
     """Report what the sandbox can see and do (used once per grading run to verify the isolation)."""
     import IPython  # noqa: F401  (the run needs it: fail the probe if it is not importable)
 
     import alliances.checking.plain
 
-    visible = [p for p in config.get("probe_paths", []) if os.path.exists(p)]
+    visible = [p for p in config.get("probe_paths", []) if os.path.exists(p) and _shows_content(p, config)]
     readable = [p for p in visible if os.access(p, os.R_OK | (os.X_OK if os.path.isdir(p) else 0))]
     writable = []
     for folder in config.get("probe_write", []):

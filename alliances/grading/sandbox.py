@@ -39,7 +39,7 @@ from pathlib import Path
 from alliances.grading import reaper
 from alliances.grading.isolation import (
     DATA_MOUNT, HOME, LIB_MOUNT, PACKAGE_DIR, REPO_ROOT, SandboxError, _MODE_CACHE, detect_mode, import_paths,
-    inside, namespace_prefix, plan_binds, python_paths, reachable_by_others)
+    inside, is_installation, namespace_prefix, plan_binds, python_paths, reachable_by_others)
 from alliances.grading.outcome import Limits, RunOutcome, collect, kill_group
 
 __all__ = ["Limits", "RunOutcome", "Sandbox", "SandboxError", "detect_mode", "_MODE_CACHE"]
@@ -222,8 +222,9 @@ class Sandbox:
             "binds": binds if namespaced else [], "home_files": home_files if namespaced else {},
             "uid": uid, "gid": uid, "workdir": home, "env": env, "cells": cells, "names": names,
             "timeout": limits.timeout, "answers_cap": limits.answers_cap,
-            "sys_path_prepend": [LIB_MOUNT if namespaced else lib], "sys_path_append": [p for p in import_paths()
-                                                                           if not any(inside(p, q) for q in self.secrets)],
+            "sys_path_prepend": [LIB_MOUNT if namespaced else lib],
+            "sys_path_append": [p for p in import_paths()
+                                if not any(inside(p, q) for q in self.secrets) or is_installation(p)],
             "limits": {"RLIMIT_AS": limits.memory, "RLIMIT_CPU": [cpu, cpu + 5],
                        "RLIMIT_FSIZE": limits.file_size, "RLIMIT_NPROC": nproc,
                        "RLIMIT_NOFILE": limits.open_files, "RLIMIT_CORE": 0},
