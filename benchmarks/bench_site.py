@@ -18,6 +18,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import shutil
 import socketserver
 import statistics
@@ -27,7 +28,6 @@ import tempfile
 import threading
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE_DIR = Path(__file__).resolve().parent / ".lighthouse"

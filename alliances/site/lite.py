@@ -19,12 +19,14 @@ import csv
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import nbformat
-import yaml
+
+from alliances.site.toc import toc_files
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME, VERSION = "alliances-course", "0.1.0"
