@@ -24,6 +24,7 @@ from alliances.data import load
 from alliances.models.atop import pledge_graph, pledged_pairs_by_year
 from alliances.style import CYCLE, PALETTE
 from alliances.widgets.base import ModelView
+from alliances.widgets.network import names_list, pack_blocs
 
 SEED = 7  # fixed layout seed: the same year and obligation always give the same picture
 LABELLED = 12  # the best-connected states are labelled with their COW abbreviation
@@ -41,29 +42,15 @@ def _label(ccode: int) -> str:
     return _abbreviations().get(int(ccode), str(ccode))
 
 
-def _names(labels: list[str]) -> str:
-    return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1] if labels else "none"
+def _spring(sub: nx.Graph) -> dict:
+    """A bloc's own layout: a spring layout with a fixed seed, at unit scale."""
+    return nx.rescale_layout_dict(nx.spring_layout(sub, k=2.5 / math.sqrt(sub.number_of_nodes()), seed=SEED,
+                                                   iterations=40), scale=1.0)
 
 
 def _layout(graph: nx.Graph, blocs: list[set]) -> dict:
     """Each bloc laid out on its own (spring layout, fixed seed), blocs packed in rows, largest first."""
-    radii = [0.3 + math.sqrt(len(b)) for b in blocs]
-    width = max([2 * r for r in radii] + [1.6 * math.sqrt(sum((2 * r) ** 2 for r in radii))])
-    pos, x, y, row = {}, 0.0, 0.0, 0.0
-    for bloc, r in zip(blocs, radii):
-        if x > 0 and x + 2 * r > width:
-            x, y, row = 0.0, y - row - 0.5, 0.0
-        sub = nx.Graph()
-        sub.add_nodes_from(sorted(bloc))
-        sub.add_edges_from(e for e in graph.edges(sorted(bloc)))
-        local = ({next(iter(bloc)): np.zeros(2)} if len(bloc) == 1
-                 else nx.rescale_layout_dict(nx.spring_layout(sub, k=2.5 / math.sqrt(len(bloc)), seed=SEED,
-                                                               iterations=40), scale=1.0))
-        for node, (px, py) in local.items():
-            pos[node] = (x + r + (r - 0.3) * px, y - r + (r - 0.3) * py)
-        x += 2 * r + 0.5
-        row = max(row, 2 * r)
-    return pos
+    return pack_blocs(blocs, graph, _spring, pad=0.3, gap=0.5, spread=1.6)
 
 
 def _spaced(candidates, pos, limit, gap=0.45):
@@ -123,7 +110,7 @@ def draw_atop_network(fig, year, obligation="defence", *, dyads, cache=None) -> 
         f"state in {int(year)}, from ATOP's dyad-years: {graph.number_of_edges()} pairs, in {len(blocs)} "
         f"bloc{'s' if len(blocs) != 1 else ''} (groups linked by chains of pledges). The largest bloc has "
         f"{len(largest)} states. The best-connected state{'s are' if len(hubs) > 1 else ' is'} "
-        f"{_names([_label(h) for h in hubs[:5]])}, with {top} partner{'s' if top != 1 else ''}. "
+        f"{names_list([_label(h) for h in hubs[:5]])}, with {top} partner{'s' if top != 1 else ''}. "
         + ("Every state is labelled with its COW abbreviation" if small else
            f"Labels (COW abbreviations) go to up to {LABELLED} well-connected states, the best-connected of the "
            f"largest blocs first")

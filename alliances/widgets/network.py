@@ -51,34 +51,36 @@ def _bloc_layout(sub: nx.Graph) -> dict:
     return _BLOC_LAYOUTS[key]
 
 
-def _pack(groups: list[set], graph: nx.Graph) -> dict:
-    """Positions: each bloc laid out on its own, blocs packed in rows, largest first.
-
-    Within a bloc, a Kamada-Kawai layout started from a spring layout with a fixed seed: deterministic,
-    and it spreads the cliques that multilateral alliances create instead of piling them up.
-    """
-    radii = [0.35 + math.sqrt(len(g)) for g in groups]
-    width = max([2 * r for r in radii] + [1.7 * math.sqrt(sum((2 * r) ** 2 for r in radii))])
+def pack_blocs(groups: list[set], graph: nx.Graph, local_layout, *, pad: float = 0.35, gap: float = 0.6,
+               spread: float = 1.7) -> dict:
+    """Positions: each bloc laid out on its own by ``local_layout(subgraph)`` (unit scale), blocs packed
+    in rows, in the order given (largest first). ``pad`` is the margin inside each bloc's circle,
+    ``gap`` the space between circles, ``spread`` how wide a row may grow relative to the total area."""
+    radii = [pad + math.sqrt(len(g)) for g in groups]
+    width = max([2 * r for r in radii] + [spread * math.sqrt(sum((2 * r) ** 2 for r in radii))])
     pos, x, y, row_height = {}, 0.0, 0.0, 0.0
     for group, r in zip(groups, radii):
         if x > 0 and x + 2 * r > width:
-            x, y, row_height = 0.0, y - row_height - 0.6, 0.0
-        centre = (x + r, y - r)
+            x, y, row_height = 0.0, y - row_height - gap, 0.0
         sub = nx.Graph()  # a fresh graph with sorted nodes: a subgraph view would follow set order, which varies by run
         sub.add_nodes_from(sorted(group))
         sub.add_edges_from((u, v) for u, v in graph.edges(sorted(group)) if u in group and v in group)
-        if len(group) == 1:
-            local = {next(iter(group)): (0.0, 0.0)}
-        else:
-            local = _bloc_layout(sub)
+        local = {next(iter(group)): (0.0, 0.0)} if len(group) == 1 else local_layout(sub)
         for node, (px, py) in local.items():
-            pos[node] = (centre[0] + (r - 0.35) * px, centre[1] + (r - 0.35) * py)
-        x += 2 * r + 0.6
+            pos[node] = (x + r + (r - pad) * px, y - r + (r - pad) * py)
+        x += 2 * r + gap
         row_height = max(row_height, 2 * r)
     return pos
 
 
-def _names(codes) -> str:
+def _pack(groups: list[set], graph: nx.Graph) -> dict:
+    """Within a bloc, a Kamada-Kawai layout started from a spring layout with a fixed seed: deterministic,
+    and it spreads the cliques that multilateral alliances create instead of piling them up."""
+    return pack_blocs(groups, graph, _bloc_layout)
+
+
+def names_list(codes) -> str:
+    """'A, B and C' ('none' for an empty list)."""
     codes = list(codes)
     return ", ".join(codes[:-1]) + (" and " if len(codes) > 1 else "") + codes[-1] if codes else "none"
 
@@ -171,14 +173,14 @@ def draw_network(fig, year, highlight, size_by, bloc_method, *, members, allianc
 
     hub = table.iloc[0]
     ranked = table.sort_values([size_by, "iso3"], ascending=[False, True]).head(3)
-    top3 = _names([f"{r.iso3} ({getattr(r, size_by)})" for r in ranked.itertuples()])
+    top3 = names_list([f"{r.iso3} ({getattr(r, size_by)})" for r in ranked.itertuples()])
     sizes_text = ", ".join(str(len(g)) for g in groups[:8]) + (", ..." if len(groups) > 8 else "")
     text = (
         f"Network diagram of the alliances active in {year}: {summary['states']} states (circles labelled by ISO3 "
         f"code) joined by {summary['ties']} alliance tie{'' if summary['ties'] == 1 else 's'}, a line between two states that share at least one "
         f"alliance, thicker when they share several. Blocs by {method}: {summary['blocs']}, each drawn in its own "
         f"colour and labelled with its number and size, with sizes "
-        f"{sizes_text}; bloc 1 includes {_names(sorted(groups[0])[:6])}"
+        f"{sizes_text}; bloc 1 includes {names_list(sorted(groups[0])[:6])}"
         f"{' and others' if len(groups[0]) > 6 else ''}. Node size shows the {SIZE_LABELS[size_by]}; the largest "
         f"are {top3}. The best-connected state, {hub.state} ({hub.iso3}), has {hub.degree} "
         f"partner{'' if hub.degree == 1 else 's'}. "
