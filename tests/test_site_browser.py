@@ -125,14 +125,37 @@ def test_page_loads_with_no_error_and_nothing_from_another_host(visit, path):
     assert (v.errors, v.failed) == ([], []), f"{path}: console errors {v.errors}; failed requests {v.failed}"
 
 
-def test_math_is_typeset_by_the_sites_own_mathjax_and_only_where_there_is_math(visit):
+def test_formulas_are_laid_out_by_the_browser_from_mathml_with_no_script(visit):
+    """Chapter 11's closed form c* = 1 / (1 + ((1-w)E / (wA))^(1/(s-1))): the browser lays the fractions
+    out (numerator above denominator), no raw LaTeX shows, and no math script is fetched."""
     v = visit()
-    page = v.open("book/ch05_conflict_risks.html")
-    page.wait_for_function("document.querySelectorAll('mjx-container').length > 0", timeout=20000)
-    assert any("/_static/mathjax/tex-chtml.js" in u for u in v.requests), v.requests
-    plain = visit()
-    plain.open("book/intro.html")
-    assert not any("mathjax" in u.lower() for u in plain.requests), "MathJax loaded on a page without math"
+    page = v.open("book/ch11_critiques.html")
+    text = page.locator("main").inner_text()
+    assert "\\frac" not in text and "\\left" not in text, "raw LaTeX on the page"
+    fraction = page.locator("div.math math mfrac").first
+    numerator, denominator = fraction.locator(":scope > *").nth(0), fraction.locator(":scope > *").nth(1)
+    assert numerator.bounding_box()["y"] + numerator.bounding_box()["height"] <= denominator.bounding_box()["y"] + 1
+    inline = page.locator("p span.math math").first
+    assert inline.bounding_box()["height"] < 40, "inline formula laid out as a block"
+    assert not any("mathjax" in u.lower() or "katex" in u.lower() for u in v.requests), v.requests
+
+
+@pytest.mark.parametrize("path", ["book/ch01_understanding.html", "index.html"])
+def test_every_icon_the_page_shows_is_in_the_cut_down_icon_font(visit, site, path):
+    """Each icon's character (the ::before content of every Font Awesome element) has a glyph in the
+    font the site serves, so no icon is an empty box after the font is cut down."""
+    from fontTools.ttLib import TTFont
+
+    served = TTFont(site[0] / "_static" / "vendor" / "fontawesome" / "webfonts" / "fa-solid-900.woff2")
+    glyphs = set(served.getBestCmap())
+    assert len(glyphs) < 200, "the icon font was not cut down"
+    page = visit().open(path)
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('[class*="fa-"]'))
+        .map(e => getComputedStyle(e, '::before').content)
+        .filter(c => c && c !== 'none' && c !== 'normal')
+        .map(c => c.replace(/^"|"$/g, '').codePointAt(0))""")
+    assert len(shown) >= 5, shown
+    assert [hex(c) for c in shown if c not in glyphs] == []
 
 
 @pytest.mark.parametrize("path", chapter_pages())
