@@ -307,12 +307,7 @@ def test_axe_finds_no_serious_or_critical_violation(visit, path, dark):
     assert found == [], f"{path} ({'dark' if dark else 'light'}): " + "; ".join(found)
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(reason="the data appendix is ~20 px too wide at 390 px; no element in the "
-                                                   "page body overflows, cause not yet found", strict=False))
-    if p.endswith("data_cards.html") else p
-    for p in toc_pages()
-])
+@pytest.mark.parametrize("path", toc_pages())
 def test_no_page_scrolls_sideways_on_a_390_px_phone(visit, path):
     page = visit(width=390).open(path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{path} scrolls sideways at 390 px"
