@@ -95,14 +95,15 @@ RENDER_BLOCKING_JS = """() => Array.from(document.head.querySelectorAll('script[
 
 
 def browser_measure(base: str, pages: list[str], runs: int) -> dict[str, dict]:
-    """Bytes on the wire (encoded), load time (navigation start to load event) and render-blocking files."""
+    """Bytes on the wire (encoded) at load and after reading to the end of the page (every lazily loaded
+    figure fetched, no control touched), load time (navigation start to load event) and render-blocking files."""
     from playwright.sync_api import sync_playwright
 
     results = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-quic"])
         for path in pages:
-            sizes, times, blocked = [], [], []
+            sizes, read, times, blocked = [], [], [], []
             for _ in range(runs):
                 context = browser.new_context()  # cold cache each run
                 page = context.new_page()
@@ -117,8 +118,16 @@ def browser_measure(base: str, pages: list[str], runs: int) -> dict[str, dict]:
                 times.append(json.loads(timing)["loadEventEnd"])
                 sizes.append(sum(transferred))
                 blocking = page.evaluate(RENDER_BLOCKING_JS)
+                for _step in range(60):  # read to the end: every lazily loaded figure arrives
+                    if page.evaluate("window.scrollY + innerHeight >= document.body.scrollHeight - 2"):
+                        break
+                    page.evaluate("window.scrollBy(0, innerHeight)")
+                    page.wait_for_timeout(50)
+                page.wait_for_load_state("networkidle")
+                read.append(sum(transferred))
                 context.close()
-            results[path] = {"kib": statistics.median(sizes) / 1024, "load_ms": statistics.median(times),
+            results[path] = {"kib": statistics.median(sizes) / 1024, "read_kib": statistics.median(read) / 1024,
+                             "load_ms": statistics.median(times),
                              "render_blocking": blocking, "other_hosts": sorted(set(blocked))}
         browser.close()
     return results
@@ -169,13 +178,16 @@ def main(argv=None) -> None:
     pages = chapter_pages()
     try:
         measured = browser_measure(base, pages, args.runs)
-        print(f"{'page':38} {'KiB':>7} {'load ms':>8}  render-blocking resources")
+        print(f"{'page':38} {'KiB':>7} {'KiB read':>8} {'load ms':>8}  render-blocking resources")
         for path, m in measured.items():
-            print(f"{path:38} {m['kib']:7.0f} {m['load_ms']:8.0f}  {', '.join(m['render_blocking'])}")
+            print(f"{path:38} {m['kib']:7.0f} {m['read_kib']:8.0f} {m['load_ms']:8.0f}  {', '.join(m['render_blocking'])}")
             if m["other_hosts"]:
                 print(f"{'':38} requests to other hosts (blocked): {', '.join(m['other_hosts'])}")
         if args.no_lighthouse:
             return
+        # One discarded run first: the first Lighthouse run after the local server and Node start is
+        # consistently slower (cold caches on this machine, not the page), and would skew whichever page came first.
+        lighthouse(base + pages[0], "mobile", 1)
         print(f"\nLighthouse {LIGHTHOUSE_VERSION}, median of {args.runs} (perf / a11y / best practices; FCP, LCP, TBT in ms)")
         for path in pages:
             for preset in ("mobile", "desktop"):
