@@ -324,3 +324,22 @@ def test_quiz_cells_hold_no_answers_and_every_quiz_is_shown():
                     for answer in question["answers"]:
                         assert answer["feedback"] not in source
     assert used == {p.stem for p in QUIZZES}, "every quiz file is shown on its chapter page, and only those"
+
+
+def _texts(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+@pytest.mark.parametrize("question", raw_questions())
+def test_no_question_or_feedback_holds_tex_math(question):
+    """The site has no MathJax (formulas are MathML written at build time, which jupyterquiz's text
+    does not get): TeX in a question or its feedback would show raw. Formulas go in words or Unicode."""
+    tex = re.compile(r"\$[^$\s][^$]*\$|\\\(|\\\[|\\frac|\\sum")
+    assert [t for t in _texts(question) if tex.search(t)] == []
