@@ -71,8 +71,8 @@ def add_exercises_download(app, pagename, templatename, context, doctree) -> Non
     menu = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
     if menu is None:
         return
-    position = 1 if any(b.get("label") == "download-notebook-button" for b in menu["buttons"]) else 0
-    menu["buttons"].insert(position, {
+    pages = [i for i, b in enumerate(menu["buttons"]) if b.get("label") in ("download-notebook-button", "download-source-button")]
+    menu["buttons"].insert(pages[-1] + 1 if pages else 0, {  # after the page's own notebook
         "type": "link",
         "url": f"{context['pathto']('_sources', 1)}/{exercise}.ipynb",
         "text": "exercises .ipynb",
