@@ -87,6 +87,51 @@ def test_setup_cell_does_nothing_where_the_package_is_importable(tmp_path, monke
     assert sys.path == path_before and list(tmp_path.iterdir()) == []
 
 
+COLAB_LIKE = r"""
+import importlib.util, json, shlex, shutil, sys
+from pathlib import Path
+from IPython.core.inputtransformer2 import TransformerManager
+
+# a Python where the course package is not importable, as on Colab: drop the editable install's finder
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in getattr(f, "__module__", "")]
+sys.path_hooks[:] = [h for h in sys.path_hooks if "editable" not in getattr(h, "__module__", "")]
+sys.path_importer_cache.clear()
+assert importlib.util.find_spec("alliances") is None, "the course package is still importable"
+source, root = Path(sys.argv[1]).read_text(), Path(sys.argv[2])
+calls = []
+
+class Shell:
+    def system(self, command):  # stands in for git clone: the repository's files, copied
+        calls.append(command)
+        target = Path(shlex.split(command)[-1])
+        skip = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(root / "alliances", target / "alliances", ignore=skip)
+        shutil.copytree(root / "data", target / "data", ignore=skip)
+        shutil.copytree(root / "book" / "selfcheck", target / "book" / "selfcheck")
+
+    def run_line_magic(self, name, line):
+        calls.append(f"%{name} {line}")
+
+exec(TransformerManager().transform_cell(source), {"get_ipython": Shell})
+import alliances, alliances.data, alliances.selfcheck
+print(json.dumps({"calls": calls, "package": alliances.__file__, "rows": len(alliances.data.load("alliances")),
+                  "questions": len(alliances.selfcheck.load_questions("ch01"))}))
+"""
+
+
+def test_setup_cell_makes_the_course_importable_with_its_data_where_it_was_missing(tmp_path):
+    """The Colab path end to end, with the clone simulated by a copy (no network here)."""
+    (tmp_path / "cell.py").write_text(launch.setup_cell_source(URL, BRANCH))
+    (tmp_path / "colab.py").write_text(COLAB_LIKE)
+    result = subprocess.run([sys.executable, "-I", "colab.py", "cell.py", str(ROOT)], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300, env={"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.splitlines()[-1])
+    assert len(seen["calls"]) == 2 and URL in seen["calls"][0]
+    assert Path(seen["package"]).resolve().is_relative_to(tmp_path.resolve()), seen["package"]
+    assert seen["rows"] > 0 and seen["questions"] > 0
+
+
 def test_setup_cell_says_what_it_is_for_and_holds_nothing_assign_would_refuse():
     source = launch.setup_cell_source(URL, BRANCH)
     assert source.startswith("# ") and "Colab" in source.splitlines()[0]
