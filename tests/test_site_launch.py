@@ -21,8 +21,13 @@ import yaml
 from IPython.core.inputtransformer2 import TransformerManager
 
 from alliances.grading.assign import assign
+from alliances.grading.grade import grade_folder
+from alliances.grading.sandbox import Limits, detect_mode
 from alliances.site import launch, lite
 from tests.site_build import ROOT, jupyter_book_command
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import grading_fixtures as fx  # noqa: E402
 
 URL, BRANCH = "https://github.com/acme-edu/alliances-course", "spring-2027"
 JUPYTERQUIZ_PIN = next(line.strip() for line in (ROOT / "requirements.txt").read_text().splitlines()
@@ -285,11 +290,6 @@ def test_jupyterlite_copies_have_one_install_cell_not_the_colab_one(repository, 
 
 @pytest.mark.slow
 def test_grader_treats_the_setup_cell_as_a_no_op(tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import grading_fixtures as fx
-    from alliances.grading.grade import grade_folder
-    from alliances.grading.sandbox import Limits, detect_mode
-
     exercises, submissions, out = tmp_path / "ex", tmp_path / "subs", tmp_path / "out"
     fx.write_exercise(exercises)
     setup = launch.setup_cell_source(URL, BRANCH)
