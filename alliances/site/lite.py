@@ -5,7 +5,8 @@ At build time this module makes, in ``<build>/lite-staging/``:
 - a wheel of the course package built from this repository, carrying the data and the self-check
   questions (the package finds both beside itself, so nothing has to be configured in the browser);
 - a copy of each chapter's notebook whose first cell installs that wheel (``%pip install
-  alliances-course``: piplite finds it in the lite site's own index);
+  alliances-course``: piplite finds it in the lite site's own index), in place of the Colab set-up
+  cell when the repository is set (:mod:`alliances.site.launch`);
 - a ``jupyter_lite_config.json`` that lists the wheel.
 
 Each chapter page gets an "Open in JupyterLite" button. JupyterLite itself is served by this site;
@@ -19,14 +20,14 @@ import csv
 import hashlib
 import io
 import json
-import re
 import shutil
 import zipfile
 from pathlib import Path
 
 import nbformat
 
-from alliances.site.toc import toc_files
+from alliances.site.launch import without_setup_cell
+from alliances.site.toc import chapters
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME, VERSION = "alliances-course", "0.1.0"
@@ -74,7 +75,7 @@ def build_wheel(folder: Path) -> Path:
 
 def chapter_notebooks() -> list[str]:
     """The chapters (``book/chNN_*``) in the table of contents, as source paths without suffix."""
-    return [f for f in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", f) and (ROOT / f"{f}.ipynb").is_file()]
+    return chapters(ROOT)
 
 
 def stage(staging: Path) -> None:
@@ -83,7 +84,7 @@ def stage(staging: Path) -> None:
         shutil.rmtree(staging)
     contents, lite = staging / "contents", staging / "lite"
     for name in chapter_notebooks():
-        notebook = nbformat.read(ROOT / f"{name}.ipynb", as_version=4)
+        notebook = without_setup_cell(nbformat.read(ROOT / f"{name}.ipynb", as_version=4))
         notebook.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL))
         target = contents / f"{name}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ benchmark), so a new kind of entry (a ``glob``, a nested ``sections`` list) is u
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -32,3 +33,8 @@ def toc_files(root: Path = ROOT) -> list[str]:
     """Every page of the book (without suffix, relative to ``root``), the root page first."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     return [toc["root"], *_entries(toc, root)]
+
+
+def chapters(root: Path = ROOT) -> list[str]:
+    """The chapters (``book/chNN_*`` notebooks) in the table of contents, without suffix."""
+    return [f for f in toc_files(root) if re.fullmatch(r"book/ch\d\d_\w+", f) and (root / f"{f}.ipynb").is_file()]
