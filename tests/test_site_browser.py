@@ -269,6 +269,9 @@ def test_launch_and_download_links_point_at_something_that_exists(visit, site, p
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     hrefs = [h for h in hrefs if h and not h.startswith("#") and not h.startswith("javascript")]
     assert any(h.endswith(".ipynb") for h in hrefs), f"{path}: no notebook download"
+    exercises = ROOT / "exercises" / "student" / f"{Path(path).stem}.ipynb"
+    if exercises.is_file():
+        assert any(h.endswith(f"exercises/student/{exercises.name}") for h in hrefs), f"{path}: no exercises download"
     for href in hrefs:
         if urlparse(href).scheme in ("http", "https"):
             assert repository, f"{path}: {href} while no repository is configured"
