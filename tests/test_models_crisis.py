@@ -247,3 +247,17 @@ def test_widget_descriptions_state_the_models_values():
     assert "equilibrium outcome is: war" in game.summary
     assert "defender concedes from 0.00 to 0.20; war from 0.20 to 0.50; status quo from 0.50 to 1.00" in game.summary
     assert f"chance of winning a war is {2 / 3 - 0.3 / 3:.2f}" in game.summary      # 0.57
+
+
+@pytest.mark.parametrize("kwargs", [dict(stakes=0), dict(cost_defender=-1), dict(ally=-1), dict(defender=0),
+                                    dict(audience_cost=float("nan")), dict(stakes="1")])
+def test_thresholds_and_regions_reject_impossible_inputs_with_a_clear_error(kwargs):
+    for function in (commitment_thresholds, outcome_regions):
+        with pytest.raises(ValueError):
+            function(**kwargs)
+
+
+def test_an_unknown_setting_is_refused_not_ignored():
+    for call in (lambda: escalation_game(0.5, stake=2.0), lambda: commitment_thresholds(cost=0.1)):
+        with pytest.raises(TypeError):
+            call()

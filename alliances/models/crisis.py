@@ -115,48 +115,56 @@ class EscalationOutcome:
     payoffs: tuple[float, float]
 
 
-def escalation_game(
-    commitment: float,
-    challenger: float = 2.0,
-    defender: float = 1.0,
-    ally: float = 3.0,
-    stakes: float = 1.0,
-    cost_challenger: float = 0.5,
-    cost_defender: float = 0.4,
-    audience_cost: float = 0.1,
-) -> EscalationOutcome:
+@dataclass(frozen=True)
+class CrisisSetting:
+    """Everything in the escalation game but D's ally's commitment, checked once.
+
+    challenger, defender, ally : military strengths (positive; the ally's may be 0), in any common unit.
+    stakes : value of the disputed prize (positive).
+    cost_challenger, cost_defender : each side's cost of a war, in units of the stakes (non-negative).
+    audience_cost : what C loses by backing down after a challenge (non-negative).
+    """
+
+    challenger: float = 2.0
+    defender: float = 1.0
+    ally: float = 3.0
+    stakes: float = 1.0
+    cost_challenger: float = 0.5
+    cost_defender: float = 0.4
+    audience_cost: float = 0.1
+
+    def __post_init__(self) -> None:
+        checked = {
+            "challenger": check_number(self.challenger, "challenger strength", above=0),
+            "defender": check_number(self.defender, "defender strength", above=0),
+            "ally": check_number(self.ally, "ally strength", minimum=0),
+            "stakes": check_number(self.stakes, "stakes", above=0),
+            "cost_challenger": check_number(self.cost_challenger, "cost_challenger", minimum=0),
+            "cost_defender": check_number(self.cost_defender, "cost_defender", minimum=0),
+            "audience_cost": check_number(self.audience_cost, "audience_cost", minimum=0),
+        }
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
+
+    def challenger_win(self, commitment: float) -> float:
+        """C's chance of winning a war when D's ally joins with probability ``commitment``."""
+        return 1.0 - win_probability(self.defender, self.challenger, self.ally, commitment)
+
+
+def escalation_game(commitment: float, **setting) -> EscalationOutcome:
     """Solve the three-move crisis game by backward induction.
 
-    Parameters
-    ----------
-    commitment : float
-        Probability (0 to 1) that D's ally joins a war.
-    challenger, defender, ally : float
-        Military strengths (positive; the ally's may be 0), in any common unit.
-    stakes : float
-        Value of the disputed prize (positive).
-    cost_challenger, cost_defender : float
-        Each side's cost of a war, in units of the stakes (non-negative).
-    audience_cost : float
-        What C loses by backing down after a challenge (non-negative).
+    ``commitment`` is the probability (0 to 1) that D's ally joins a war; the other keyword
+    parameters are those of :class:`CrisisSetting` (its defaults apply).
 
-    Returns
-    -------
-    EscalationOutcome
-        Payoffs: status quo (0, 0); D concedes (stakes, -stakes); C backs down (-audience_cost, 0);
-        war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
+    Payoffs: status quo (0, 0); D concedes (stakes, -stakes); C backs down (-audience_cost, 0);
+    war (w * stakes - cost_challenger, -w * stakes - cost_defender), with w C's chance of winning.
     """
     commitment = check_number(commitment, "commitment", minimum=0, maximum=1)
-    challenger = check_number(challenger, "challenger strength", above=0)
-    defender = check_number(defender, "defender strength", above=0)
-    ally = check_number(ally, "ally strength", minimum=0)
-    stakes = check_number(stakes, "stakes", above=0)
-    c_c = check_number(cost_challenger, "cost_challenger", minimum=0)
-    c_d = check_number(cost_defender, "cost_defender", minimum=0)
-    b = check_number(audience_cost, "audience_cost", minimum=0)
-    w = 1.0 - win_probability(defender, challenger, ally, commitment)
-    war = (w * stakes - c_c, -w * stakes - c_d)
-    back_down, concede = (-b, 0.0), (stakes, -stakes)
+    s = CrisisSetting(**setting)
+    w = s.challenger_win(commitment)
+    war = (w * s.stakes - s.cost_challenger, -w * s.stakes - s.cost_defender)
+    back_down, concede = (-s.audience_cost, 0.0), (s.stakes, -s.stakes)
     fights = war[0] > back_down[0]
     after_resist = war if fights else back_down
     resists = after_resist[1] > concede[1]
@@ -168,25 +176,18 @@ def escalation_game(
     return EscalationOutcome(w, fights, resists, True, outcome, after_challenge)
 
 
-def commitment_thresholds(
-    challenger: float = 2.0,
-    defender: float = 1.0,
-    ally: float = 3.0,
-    stakes: float = 1.0,
-    cost_challenger: float = 0.5,
-    cost_defender: float = 0.4,
-    audience_cost: float = 0.1,
-) -> dict[str, float | None]:
+def commitment_thresholds(**setting) -> dict[str, float | None]:
     """The commitments at which each player's choice in :func:`escalation_game` switches.
 
-    C's chance of winning falls linearly in the commitment, from ``w0`` (no ally) to ``w1`` (ally
-    certain), so each condition holds on one side of one commitment level. Returns a dict with
-    ``"defender resists"`` (D stands firm against a war above it), ``"challenger fights"`` (C would
-    fight only below it) and ``"challenger starts a war"`` (war beats the status quo for C only
-    below it); ``None`` where the switch does not happen inside [0, 1].
+    Takes the keyword parameters of :class:`CrisisSetting`. C's chance of winning falls linearly in
+    the commitment, from ``w0`` (no ally) to ``w1`` (ally certain), so each condition holds on one
+    side of one commitment level. Returns a dict with ``"defender resists"`` (D stands firm against a
+    war above it), ``"challenger fights"`` (C would fight only below it) and ``"challenger starts a
+    war"`` (war beats the status quo for C only below it); ``None`` where the switch does not happen
+    inside [0, 1].
     """
-    w0 = 1.0 - win_probability(defender, challenger, ally, 0.0)
-    w1 = 1.0 - win_probability(defender, challenger, ally, 1.0)
+    s = CrisisSetting(**setting)
+    w0, w1 = s.challenger_win(0.0), s.challenger_win(1.0)
 
     def crossing(level: float) -> float | None:
         if w0 == w1:
@@ -195,16 +196,16 @@ def commitment_thresholds(
         return commitment if 0.0 <= commitment <= 1.0 else None
 
     return {
-        "defender resists": crossing(1.0 - cost_defender / stakes),
-        "challenger fights": crossing((cost_challenger - audience_cost) / stakes),
-        "challenger starts a war": crossing(cost_challenger / stakes),
+        "defender resists": crossing(1.0 - s.cost_defender / s.stakes),
+        "challenger fights": crossing((s.cost_challenger - s.audience_cost) / s.stakes),
+        "challenger starts a war": crossing(s.cost_challenger / s.stakes),
     }
 
 
 def outcome_regions(**params) -> list[tuple[str, float, float]]:
     """The equilibrium outcome of :func:`escalation_game` over commitments 0 to 1, as exact intervals.
 
-    Takes the keyword parameters of :func:`commitment_thresholds`. Outcomes can change only at
+    Takes the keyword parameters of :class:`CrisisSetting`. Outcomes can change only at
     those thresholds, so the game is solved once inside each interval between them. Returns
     ``(outcome, from, to)`` triples in order, adjacent intervals with the same outcome merged.
     """
