@@ -186,3 +186,22 @@ def test_static_preview_has_image_alt_text_and_live_note(factory):
     assert "alt=''" not in preview and "alt='" in preview
     assert "static preview" in preview
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_view_displays_under_ipywidgets_7_too():
+    """Google Colab ships ipywidgets 7, whose widgets have no ``_repr_mimebundle_``: the view builds the
+    widget-view entry itself, in the form ipywidgets 7's ``_ipython_display_`` publishes (protocol 2.0)."""
+    from alliances.widgets.base import _widget_bundle
+
+    class Version7Widget:
+        model_id = "0123abcd"
+
+        def __repr__(self):
+            return "VBox(children=())"
+
+    bundle = _widget_bundle(Version7Widget(), None, None)
+    assert bundle["application/vnd.jupyter.widget-view+json"] == {"version_major": 2, "version_minor": 0,
+                                                                  "model_id": "0123abcd"}
+    assert bundle["text/plain"] == "VBox(children=())"
+    box = w.VBox()
+    assert _widget_bundle(box, None, None)["application/vnd.jupyter.widget-view+json"]["model_id"] == box.model_id

@@ -322,11 +322,23 @@ class ModelView:
         a self-contained HTML preview for other notebook viewers."""
         from alliances.widgets.preview import MIME, figure_payload
 
-        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle = _widget_bundle(self.widget, include, exclude)
         bundle[MIME] = figure_payload(self)
         bundle["text/html"] = self.preview_html()
         bundle["text/plain"] = f"{self.title or 'Figure'}: {self.summary}"
         return bundle
+
+
+def _widget_bundle(widget, include, exclude) -> dict:
+    """The widget's own display data. ipywidgets 8 gives it through ``_repr_mimebundle_``; ipywidgets 7
+    (still the version Google Colab ships) only displays itself, so its widget-view entry is built
+    here, in the form ipywidgets 7 publishes (protocol 2.0)."""
+    own = getattr(widget, "_repr_mimebundle_", None)
+    if own is not None:
+        return own(include=include, exclude=exclude) or {}
+    return {"text/plain": repr(widget),
+            "application/vnd.jupyter.widget-view+json": {"version_major": 2, "version_minor": 0,
+                                                          "model_id": widget.model_id}}
 
 
 class StaticFigure(ModelView):
