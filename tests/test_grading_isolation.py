@@ -177,10 +177,23 @@ def _grade_command(python: Path, exercises: Path, submissions: Path, out: Path, 
             "--exercises", str(exercises), "--workers", "2", "--timeout", "90", "--no-progress", *extra]
 
 
-def _as_user(user, command: list[str], **kw) -> subprocess.CompletedProcess:
+def _user_command(user, command: list[str]) -> list[str]:
+    """``command`` run as ``user`` with a clean, minimal environment."""
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
-    return subprocess.run(["runuser", "-u", user.pw_name, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
-                           *command], capture_output=True, text=True, **kw)
+    return ["runuser", "-u", user.pw_name, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *command]
+
+
+def _as_user(user, command: list[str], **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(_user_command(user, command), capture_output=True, text=True, **kw)
+
+
+@pytest.fixture
+def namespaced_user(unprivileged_user):
+    """The unprivileged test user, where an ordinary user may create user namespaces (else skip)."""
+    probe = _as_user(unprivileged_user, ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "true"])
+    if probe.returncode != 0:
+        pytest.skip(f"user namespaces are not available to an ordinary user here: {probe.stderr.strip()}")
+    return unprivileged_user
 
 
 def _chown_tree(top: Path, user) -> None:
@@ -191,17 +204,14 @@ def _chown_tree(top: Path, user) -> None:
 
 
 @pytest.mark.slow
-def test_user_namespace_mode_as_an_unprivileged_user(unprivileged_user, tmp_python):
-    probe = _as_user(unprivileged_user, ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "true"])
-    if probe.returncode != 0:
-        pytest.skip(f"user namespaces are not available to an ordinary user here: {probe.stderr.strip()}")
-    folder = _owned_folder(unprivileged_user)
+def test_user_namespace_mode_as_an_unprivileged_user(namespaced_user, tmp_python):
+    folder = _owned_folder(namespaced_user)
     try:
         mark = "allmark-userns"
         exercises, submissions, out = _batch(folder, mark)
-        _chown_tree(folder, unprivileged_user)
+        _chown_tree(folder, namespaced_user)
         scratch_before = set(Path("/tmp").glob("alliances-sandbox-*"))
-        done = _as_user(unprivileged_user, _grade_command(tmp_python, exercises, submissions, out), timeout=600)
+        done = _as_user(namespaced_user, _grade_command(tmp_python, exercises, submissions, out), timeout=600)
         assert done.returncode == 0, done.stderr[-3000:]
         _check_batch(out, "user-ns", mark)
         assert set(Path("/tmp").glob("alliances-sandbox-*")) <= scratch_before  # no file left behind
@@ -328,18 +338,13 @@ def test_nothing_survives_the_grader_being_killed(tmp_path):
 
 
 @pytest.mark.slow
-def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(unprivileged_user, tmp_python):
-    probe = _as_user(unprivileged_user, ["unshare", "--user", "--map-root-user", "--mount", "--pid", "--fork", "true"])
-    if probe.returncode != 0:
-        pytest.skip(f"user namespaces are not available to an ordinary user here: {probe.stderr.strip()}")
-    folder = _owned_folder(unprivileged_user)
+def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(namespaced_user, tmp_python):
+    folder = _owned_folder(namespaced_user)
     try:
         mark = "allmark-sk-user"
         exercises, submissions, out = _long_batch(folder, mark)
-        _chown_tree(folder, unprivileged_user)
-        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
-        command = ["runuser", "-u", unprivileged_user.pw_name, "--", "env", "-i",
-                   *[f"{k}={v}" for k, v in env.items()], *_grade_command(tmp_python, exercises, submissions, out)]
+        _chown_tree(folder, namespaced_user)
+        command = _user_command(namespaced_user, _grade_command(tmp_python, exercises, submissions, out))
 
         def grader_pid(process) -> int:
             for pid in (p for p in os.listdir("/proc") if p.isdigit()):
@@ -348,7 +353,7 @@ def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(unpriv
                 except OSError:
                     continue
                 if b"alliances.grading.grade" in cmdline and str(out).encode() in cmdline \
-                        and Path(f"/proc/{pid}").stat().st_uid == unprivileged_user.pw_uid:
+                        and Path(f"/proc/{pid}").stat().st_uid == namespaced_user.pw_uid:
                     return int(pid)
             raise AssertionError("grader process not found")
 
@@ -357,7 +362,7 @@ def test_nothing_survives_the_grader_being_killed_as_an_unprivileged_user(unpriv
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         for scratch in Path("/tmp").glob("alliances-sandbox-*-*"):  # the killed grader's scratch folder
-            if scratch.stat().st_uid == unprivileged_user.pw_uid and not Path(f"/proc/{scratch.name.split('-')[2]}").exists():
+            if scratch.stat().st_uid == namespaced_user.pw_uid and not Path(f"/proc/{scratch.name.split('-')[2]}").exists():
                 shutil.rmtree(scratch, ignore_errors=True)
 
 
