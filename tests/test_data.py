@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -192,15 +191,6 @@ def test_unknown_name_lists_the_available_names():
 
 
 # ---------------------------------------------------------------- corrupted copies
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(DATA, copy)
-    monkeypatch.setenv("ALLIANCES_DATA_DIR", str(copy))
-    D.clear_cache()
-    return copy
-
 
 def _rewrite(path: Path, change):
     with path.open(newline="", encoding="utf-8") as fh:
