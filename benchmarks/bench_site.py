@@ -18,7 +18,6 @@ import gzip
 import http.server
 import json
 import os
-import re
 import shutil
 import socketserver
 import statistics
@@ -38,9 +37,9 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-f
 
 
 def chapter_pages() -> list[str]:
-    from alliances.site.toc import toc_files
+    from alliances.site.toc import chapters
 
-    return [f"{name}.html" for name in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", name)]
+    return [f"{name}.html" for name in chapters(ROOT)]
 
 
 def build_site() -> Path:

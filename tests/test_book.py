@@ -7,15 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from alliances.site.toc import CHAPTER, toc_files
 from tests.site_build import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def toc_files() -> list[str]:
-    from alliances.site.toc import toc_files as pages
-
-    return pages(ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +32,14 @@ def test_book_builds_without_warnings(built_site):
 @pytest.mark.slow
 def test_every_toc_page_is_built(built_site):
     html, _ = built_site
-    for name in toc_files():
+    for name in toc_files(ROOT):
         assert (html / f"{name}.html").exists(), f"{name} missing from the site"
 
 
 @pytest.mark.slow
 def test_chapter_pages_show_previews_quizzes_and_launch_buttons(built_site):
     html, _ = built_site
-    chapters = [n for n in toc_files() if re.fullmatch(r"book/ch\d\d_\w+", n)]
+    chapters = [n for n in toc_files(ROOT) if CHAPTER.fullmatch(n)]
     assert chapters
     for name in chapters:
         page = (html / f"{name}.html").read_text()

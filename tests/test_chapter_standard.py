@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliances.site.toc import toc_files
+from alliances.site.toc import CHAPTER, toc_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-CHAPTERS = sorted(f for f in toc_files(ROOT) if re.fullmatch(r"book/ch\d\d_\w+", f))
+CHAPTERS = sorted(f for f in toc_files(ROOT) if CHAPTER.fullmatch(f))
 
 
 def _number(chapter: str) -> str:

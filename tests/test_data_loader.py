@@ -14,7 +14,6 @@ from alliances import data as D
 from alliances.data import DataError, load
 
 
-
 def edit(path: Path, row: int, column: str, value: str) -> None:
     """Set one cell (``row`` counts data rows from 0) of a CSV or CSV.gz file."""
     opener = gzip.open if path.suffix == ".gz" else open

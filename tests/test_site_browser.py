@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import re
 import shutil
 import socketserver
 import threading
@@ -38,7 +37,9 @@ def toc_pages() -> list[str]:
 
 def chapter_pages() -> list[str]:
     """The chapters (book/chNN_<topic>.html), not the teaching notes or student exercises named chNN."""
-    return [p for p in toc_pages() if re.fullmatch(r"book/ch\d\d_\w+\.html", p)]
+    from alliances.site.toc import chapters
+
+    return [f"{name}.html" for name in chapters(ROOT)]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -22,7 +22,7 @@ import nbformat
 import yaml
 
 from alliances.grading.assign import assign
-from alliances.site.toc import ROOT, chapters
+from alliances.site.toc import CHAPTER, ROOT, chapters
 
 LAUNCHERS = ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url")
 SETUP_TAG = "colab-setup"  # marks the set-up cell, so it can be found, replaced and removed
@@ -66,7 +66,7 @@ def student_exercise(chapter: str) -> str:
 def add_exercises_download(app, pagename, templatename, context, doctree) -> None:
     """On a chapter with exercises, the download menu also offers the student exercises as ``.ipynb``."""
     exercise = student_exercise(pagename)
-    if not re.fullmatch(r"book/ch\d\d_\w+", pagename) or exercise not in app.env.found_docs:
+    if not CHAPTER.fullmatch(pagename) or exercise not in app.env.found_docs:
         return
     menu = next((b for b in context.get("header_buttons", []) if b.get("label") == "download-buttons"), None)
     if menu is None:

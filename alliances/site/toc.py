@@ -13,6 +13,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 _SUFFIXES = (".ipynb", ".md")
+# A chapter's page: book/chNN_<topic> (teaching notes and student exercises named chNN are elsewhere).
+CHAPTER = re.compile(r"book/ch\d\d_\w+")
 
 
 def _entries(node, root: Path):
@@ -37,4 +39,4 @@ def toc_files(root: Path = ROOT) -> list[str]:
 
 def chapters(root: Path = ROOT) -> list[str]:
     """The chapters (``book/chNN_*`` notebooks) in the table of contents, without suffix."""
-    return [f for f in toc_files(root) if re.fullmatch(r"book/ch\d\d_\w+", f) and (root / f"{f}.ipynb").is_file()]
+    return [f for f in toc_files(root) if CHAPTER.fullmatch(f) and (root / f"{f}.ipynb").is_file()]
