@@ -89,3 +89,19 @@ def test_a_page_loads_an_extensions_files_only_with_its_markup(body, dropped, ke
     unused = set(assets.unused_files(body))
     assert dropped <= unused
     assert not kept & unused
+
+
+def test_an_unreadable_formula_fails_a_strict_build_naming_page_and_formula(tmp_path):
+    """Sphinx with the course's math renderer and ``-W``: a bad formula in a display block is an error at
+    its line, and a good one in the same page is still MathML."""
+    import subprocess
+    import sys
+
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\nmyst_enable_extensions = ["dollarmath"]\n'
+                                      "def setup(app):\n    from alliances.site import math\n    math.register(app)\n")
+    (tmp_path / "index.md").write_text("# Page\n\nGood $\\frac{a}{b}$.\n\n$$\nx^2\n\n\\nocommand y\n$$\n")
+    result = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(tmp_path), str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "index.md:5" in result.stderr and "unknown command \\nocommand" in result.stderr
+    assert '<math alttext="\\frac{a}{b}"' in (tmp_path / "out" / "index.html").read_text()

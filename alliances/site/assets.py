@@ -51,8 +51,6 @@ def _keep(script, unused: tuple[str, ...]) -> bool:
         return False
     if any(part in filename for part in DROPPED) or filename.endswith(unused):
         return False
-    if "mathjax" in filename or "window.MathJax" in body:
-        return False
     return True
 
 

@@ -52,17 +52,18 @@ def to_mathml(latex: str, display: bool) -> str:
     return markup.replace("<math ", f'<math alttext="{html.escape(latex.strip(), quote=True)}" ', 1)
 
 
-def _converted(translator, node, display: bool) -> str:
+def _converted(translator, latex: str, node, display: bool) -> str:
+    """MathML for ``latex`` (from ``node``); a warning at the node and the source as code if unreadable."""
     try:
-        return to_mathml(node.astext(), display)
+        return to_mathml(latex, display)
     except ValueError as error:
         logger.warning(str(error), location=node, type="course", subtype="math")
-        return f"<code>{translator.encode(node.astext())}</code>"
+        return f"<code>{translator.encode(latex)}</code>"
 
 
 def visit_math(self, node: nodes.math) -> None:
     self.body.append(self.starttag(node, "span", "", CLASS="math"))
-    self.body.append(_converted(self, node, display=False) + "</span>")
+    self.body.append(_converted(self, node.astext(), node, display=False) + "</span>")
     raise nodes.SkipNode
 
 
@@ -75,8 +76,7 @@ def visit_math_block(self, node: nodes.math_block) -> None:
         self.add_permalink_ref(node, "Link to this equation")
         self.body.append("</span>")
     for part in (p for p in node.astext().split("\n\n") if p.strip()):
-        self.body.append(_converted(self, nodes.math_block(part, part, source=node.source, line=node.line),
-                                    display=True))
+        self.body.append(_converted(self, part, node, display=True))
     self.body.append("</div>\n")
     raise nodes.SkipNode
 
