@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from alliances.site.lite import INSTALL_CELL, build_wheel, chapter_notebooks
+from alliances.site.lite import INSTALL_CELL, build_wheel
+from alliances.site.toc import chapters
 from tests.site_build import ROOT, build_site
 
 
@@ -67,9 +68,9 @@ def test_built_lite_site_has_every_chapter_the_wheel_and_a_live_button():
     assert "alliances-course" in index
     wheels = [r["filename"] for r in index["alliances-course"]["releases"]["0.1.0"]]
     assert wheels and all((lite / "pypi" / w).is_file() for w in wheels)
-    chapters = chapter_notebooks()
-    assert chapters
-    for name in chapters:
+    names = chapters(ROOT)
+    assert names
+    for name in names:
         notebook = json.loads((lite / "files" / f"{name}.ipynb").read_text())
         first = "".join(notebook["cells"][0]["source"])
         assert first == INSTALL_CELL, f"{name}: the lite copy does not start by installing the course"

@@ -73,17 +73,12 @@ def build_wheel(folder: Path) -> Path:
     return target
 
 
-def chapter_notebooks() -> list[str]:
-    """The chapters (``book/chNN_*``) in the table of contents, as source paths without suffix."""
-    return chapters(ROOT)
-
-
 def stage(staging: Path) -> None:
     """Write the lite site's inputs: contents (chapters with an install cell) and the build config."""
     if staging.exists():
         shutil.rmtree(staging)
     contents, lite = staging / "contents", staging / "lite"
-    for name in chapter_notebooks():
+    for name in chapters(ROOT):
         notebook = without_setup_cell(nbformat.read(ROOT / f"{name}.ipynb", as_version=4))
         notebook.cells.insert(0, nbformat.v4.new_code_cell(INSTALL_CELL))
         target = contents / f"{name}.ipynb"
@@ -108,7 +103,7 @@ def configure(app, config) -> None:
 
 def add_button(app, pagename, templatename, context, doctree) -> None:
     """An "Open in JupyterLite" button in each chapter's header."""
-    if pagename not in chapter_notebooks() or "header_buttons" not in context:
+    if pagename not in chapters(ROOT) or "header_buttons" not in context:
         return
     prefix = "../" * pagename.count("/")
     context["header_buttons"].insert(0, {
